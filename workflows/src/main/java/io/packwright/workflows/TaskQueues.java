@@ -1,0 +1,10 @@
+package io.packwright.workflows;
+
+/** Names of the Temporal task queues that workers poll and clients start workflows on. */
+public final class TaskQueues {
+
+    /** Release workflows and their activities. */
+    public static final String RELEASES = "packwright-releases";
+
+    private TaskQueues() {}
+}
