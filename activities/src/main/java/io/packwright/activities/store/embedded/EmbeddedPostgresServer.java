@@ -57,8 +57,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean throwAway) {
         try {
             Files.createDirectories(dataDirectory);
-            // the server may run as an unprivileged user (see above): it must be able to write here
-            dataDirectory.toFile().setWritable(true, false);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(throwAway)

@@ -1,0 +1,30 @@
+package io.packwright.api;
+
+import io.micronaut.runtime.Micronaut;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.info.License;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+
+/** The public HTTP API process. */
+@OpenAPIDefinition(
+        info =
+                @Info(
+                        title = "Packwright",
+                        version = "v1",
+                        description =
+                                "Integration pack release orchestrator: partners publish integration packs to their"
+                                        + " managed accounts and release new versions immediately or on a scheduled date.",
+                        license = @License(name = "Apache-2.0")),
+        security = @SecurityRequirement(name = "bearer"))
+@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+public final class ApiApplication {
+
+    private ApiApplication() {}
+
+    public static void main(String[] args) {
+        Micronaut.build(args).mainClass(ApiApplication.class).start();
+    }
+}
