@@ -1,0 +1,82 @@
+package io.packwright.api.accounts;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.idempotency.Created;
+import io.packwright.api.idempotency.IdempotentCreations;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.UUID;
+
+/** {@code /api/v1/accounts}: partners and their managed accounts. */
+@Controller("/api/v1/accounts")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Accounts")
+class AccountController {
+
+    private final AccountService accounts;
+    private final CallerResolver callers;
+    private final IdempotentCreations idempotent;
+
+    AccountController(AccountService accounts, CallerResolver callers, IdempotentCreations idempotent) {
+        this.accounts = accounts;
+        this.callers = callers;
+        this.idempotent = idempotent;
+    }
+
+    /** Creates a partner (platform operators) or a managed account of the calling partner. */
+    @Post
+    HttpResponse<AccountResponse> create(
+            Authentication authentication,
+            HttpRequest<?> request,
+            @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
+            @Valid @Body CreateAccountRequest body) {
+        Caller caller = callers.resolve(authentication);
+        return idempotent.create(caller, idempotencyKey, request, body, Argument.of(AccountResponse.class), () -> {
+            AccountResponse account = accounts.create(caller, body);
+            return Created.created(account, "/api/v1/accounts/" + account.id());
+        });
+    }
+
+    /** Operators list partners; partners list their managed accounts. */
+    @Get
+    PageResponse<AccountResponse> list(
+            Authentication authentication,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return accounts.list(callers.resolve(authentication), PageRequest.of(limit, pageToken));
+    }
+
+    /** One account: the caller's own, or one it manages. */
+    @Get("/{id}")
+    AccountResponse get(Authentication authentication, @PathVariable UUID id) {
+        return accounts.get(callers.resolve(authentication), id);
+    }
+
+    /** Renames an account, changes its time zone, or (operators) a partner's features. */
+    @Patch("/{id}")
+    AccountResponse update(
+            Authentication authentication, @PathVariable UUID id, @Valid @Body UpdateAccountRequest body) {
+        return accounts.update(callers.resolve(authentication), id, body);
+    }
+}

@@ -1,0 +1,131 @@
+package io.packwright.api.idempotency;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.json.JsonMapper;
+import io.packwright.activities.store.idempotency.IdempotencyRecord;
+import io.packwright.activities.store.idempotency.IdempotencyStore;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.problem.ApiException;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * {@code Idempotency-Key} for creating {@code POST}s. The key is claimed in the transaction that
+ * creates the resource: a retry with the same key and request replays the first response and
+ * creates nothing; the same key with another request is a 409. A request that fails leaves no
+ * key behind, so it can be retried as it is.
+ */
+@Singleton
+public class IdempotentCreations {
+
+    /** The request header. */
+    public static final String HEADER = "Idempotency-Key";
+
+    /** Set on a replayed response. */
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+
+    private final IdempotencyStore store;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    IdempotentCreations(IdempotencyStore store, JsonMapper json, Clock clock) {
+        this.store = store;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs {@code creation} once per caller and key.
+     *
+     * @param caller who asks
+     * @param key the {@code Idempotency-Key} header, or {@code null} for a plain request
+     * @param request the HTTP request (its method and path are part of what the key stands for)
+     * @param body the parsed request body
+     * @param type the response body type, to replay a stored response
+     * @param creation creates the resource, in this transaction
+     */
+    @Transactional
+    public <T> HttpResponse<T> create(
+            Caller caller,
+            @Nullable String key,
+            HttpRequest<?> request,
+            Object body,
+            Argument<T> type,
+            Supplier<Created<T>> creation) {
+        if (key == null) {
+            return respond(creation.get());
+        }
+        if (!KEY.matcher(key).matches()) {
+            throw ApiException.invalidField(HEADER, "must be 1 to 255 visible ASCII characters, e.g. a UUID");
+        }
+        String fingerprint = fingerprint(request, body);
+        Optional<IdempotencyRecord> first = store.claim(caller.subject(), key, fingerprint, clock.instant());
+        if (first.isPresent()) {
+            return replay(key, fingerprint, first.get(), type);
+        }
+        Created<T> created = creation.get();
+        store.complete(caller.subject(), key, created.status().getCode(), created.location(), write(created.body()));
+        return respond(created);
+    }
+
+    private <T> HttpResponse<T> replay(String key, String fingerprint, IdempotencyRecord first, Argument<T> type) {
+        if (!first.requestFingerprint().equals(fingerprint)) {
+            throw ApiException.conflict("The Idempotency-Key '" + key + "' was already used for a different request."
+                    + " Use a new key for a new request.");
+        }
+        try {
+            MutableHttpResponse<T> response = HttpResponse.<T>status(HttpStatus.valueOf(first.responseStatus()))
+                    .body(json.readValue(first.responseBody(), type))
+                    .header(REPLAYED_HEADER, "true");
+            if (first.responseLocation() != null) {
+                response.header(HttpHeaders.LOCATION, first.responseLocation());
+            }
+            return response;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a stored idempotent response", e);
+        }
+    }
+
+    private static <T> HttpResponse<T> respond(Created<T> created) {
+        return HttpResponse.<T>status(created.status())
+                .body(created.body())
+                .header(HttpHeaders.LOCATION, created.location());
+    }
+
+    private String fingerprint(HttpRequest<?> request, Object body) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update((request.getMethodName() + ' ' + request.getPath() + '\n').getBytes(StandardCharsets.UTF_8));
+            sha256.update(write(body).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize an idempotent request or response", e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.packwright.api.problem;
+
+import io.micronaut.http.HttpStatus;
+import java.util.List;
+
+/**
+ * A request that the API refuses, with the status and the person-readable detail of the problem
+ * response. Thrown anywhere below a controller; rolls back the surrounding transaction.
+ */
+public final class ApiException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final List<FieldError> errors;
+
+    private ApiException(HttpStatus status, String detail, List<FieldError> errors) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.errors = List.copyOf(errors);
+    }
+
+    /** 400: a malformed request, described in {@code detail}. */
+    public static ApiException badRequest(String detail) {
+        return new ApiException(HttpStatus.BAD_REQUEST, detail, List.of());
+    }
+
+    /** 400: one invalid field. */
+    public static ApiException invalidField(String field, String message) {
+        return new ApiException(
+                HttpStatus.BAD_REQUEST, "'" + field + "' " + message + ".", List.of(new FieldError(field, message)));
+    }
+
+    /** 400: several invalid fields, each with its message. */
+    public static ApiException invalidFields(List<FieldError> errors) {
+        StringBuilder detail = new StringBuilder("The request has invalid fields: ");
+        for (int i = 0; i < errors.size(); i++) {
+            FieldError error = errors.get(i);
+            detail.append(i == 0 ? "" : "; ")
+                    .append('\'')
+                    .append(error.field())
+                    .append("' ")
+                    .append(error.message());
+        }
+        return new ApiException(HttpStatus.BAD_REQUEST, detail.append('.').toString(), errors);
+    }
+
+    /** 401: the caller is not authenticated. */
+    public static ApiException unauthorized(String detail) {
+        return new ApiException(HttpStatus.UNAUTHORIZED, detail, List.of());
+    }
+
+    /** 403: the caller's role may not do this at all, or a feature is disabled. */
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, detail, List.of());
+    }
+
+    /** 404: unknown, or belongs to another tenant (never say which). */
+    public static ApiException notFound(String detail) {
+        return new ApiException(HttpStatus.NOT_FOUND, detail, List.of());
+    }
+
+    /** 409: conflicts with the current state. */
+    public static ApiException conflict(String detail) {
+        return new ApiException(HttpStatus.CONFLICT, detail, List.of());
+    }
+
+    /** 422: well-formed, but this resource's own configuration cannot take it. */
+    public static ApiException unprocessable(String detail) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, detail, List.of());
+    }
+
+    /** The HTTP status of the response. */
+    public HttpStatus status() {
+        return status;
+    }
+
+    /** The person-readable detail. */
+    public String detail() {
+        return getMessage();
+    }
+
+    /** The invalid fields, if any. */
+    public List<FieldError> errors() {
+        return errors;
+    }
+}

@@ -1,0 +1,104 @@
+package io.packwright.api.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.packwright.activities.store.TestDatabase;
+import io.packwright.activities.store.TestDatabases;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * An API test: the real HTTP server on a random port, over a fresh database of the shared embedded
+ * PostgreSQL (migrated by Flyway at start-up), called with real signed JWTs.
+ */
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ApiTestBase implements TestPropertyProvider {
+
+    protected final TestDatabase database = TestDatabases.create();
+
+    @Inject
+    protected EmbeddedServer server;
+
+    @Inject
+    protected JsonMapper json;
+
+    protected ApiClient api;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return database.micronautProperties();
+    }
+
+    @BeforeAll
+    void connectClient() {
+        api = new ApiClient(server.getURI(), json);
+    }
+
+    /** Creates a partner as a platform operator and returns its id. */
+    protected UUID createPartner(String name, boolean packManagement, boolean multiInstall) {
+        ApiResponse response = api.post(
+                "/api/v1/accounts",
+                Tokens.admin(),
+                ApiClient.obj(
+                        "name",
+                        name,
+                        "type",
+                        "PARTNER",
+                        "timeZone",
+                        "Europe/Berlin",
+                        "features",
+                        ApiClient.obj(
+                                "integrationPackManagement", packManagement,
+                                "multiInstallIntegrationPacks", multiInstall)));
+        assertEquals(201, response.status(), response::toString);
+        return UUID.fromString(response.string("id"));
+    }
+
+    /** Creates a managed account of {@code partner} and returns its id. */
+    protected UUID createManaged(UUID partner, String name) {
+        ApiResponse response =
+                api.post("/api/v1/accounts", Tokens.account(partner), ApiClient.obj("name", name, "type", "MANAGED"));
+        assertEquals(201, response.status(), response::toString);
+        return UUID.fromString(response.string("id"));
+    }
+
+    /** Asserts a problem+json error with this status, returning it for further checks. */
+    protected static ApiResponse assertProblem(int status, ApiResponse response) {
+        assertEquals(status, response.status(), response::toString);
+        assertTrue(response.contentType().startsWith("application/problem+json"), response::contentType);
+        assertEquals(status, ((Number) response.get("status")).intValue());
+        assertTrue(response.string("type").startsWith("urn:packwright:problem:"), response::toString);
+        assertTrue(response.string("title") != null && !response.string("title").isBlank(), response::toString);
+        String detail = response.string("detail");
+        assertTrue(detail != null && detail.length() > 10, response::toString);
+        assertTrue(
+                !detail.contains("Exception") && !detail.contains("io.packwright") && !detail.contains("SQL"),
+                () -> "detail leaks internals: " + detail);
+        return response;
+    }
+
+    /** A single number from SQL, to check what a request did (or did not) change. */
+    protected long count(String sql) {
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
