@@ -8,6 +8,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.packwright.activities.store.TestDatabases;
+import io.packwright.activities.temporal.TestTemporalServer;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

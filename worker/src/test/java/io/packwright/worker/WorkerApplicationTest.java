@@ -9,6 +9,7 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.packwright.activities.store.TestDatabase;
 import io.packwright.activities.store.TestDatabases;
+import io.packwright.activities.temporal.TestTemporalServer;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.packwright.activities.store.TestDatabases;
+import io.packwright.activities.temporal.TestTemporalServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

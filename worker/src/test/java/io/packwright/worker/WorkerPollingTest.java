@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micronaut.context.ApplicationContext;
 import io.packwright.activities.store.TestDatabase;
 import io.packwright.activities.store.TestDatabases;
+import io.packwright.activities.temporal.TestTemporalServer;
 import io.packwright.workflows.TaskQueues;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;

@@ -9,11 +9,13 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.packwright.activities.store.TestDatabase;
 import io.packwright.activities.store.TestDatabases;
+import io.packwright.activities.temporal.TestTemporalServer;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * An API test: the real HTTP server on a random port, over a fresh database of the shared embedded
- * PostgreSQL (migrated by Flyway at start-up), called with real signed JWTs.
+ * PostgreSQL (migrated by Flyway at start-up) and the shared Temporal test server, called with
+ * real signed JWTs.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -39,7 +42,9 @@ public abstract class ApiTestBase implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return database.micronautProperties();
+        Map<String, String> properties = new HashMap<>(database.micronautProperties());
+        properties.put("temporal.address", TestTemporalServer.shared().address());
+        return properties;
     }
 
     @BeforeAll

@@ -1,4 +1,4 @@
-package io.packwright.worker;
+package io.packwright.activities.temporal;
 
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
@@ -6,8 +6,11 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Temporal's Java test server as a real gRPC endpoint on a free port, in real time. */
-final class TestTemporalServer implements AutoCloseable {
+/**
+ * Temporal's Java test server as a real gRPC endpoint on a free port, in real time. Shared with the
+ * api and worker tests through this module's test-jar.
+ */
+public final class TestTemporalServer implements AutoCloseable {
 
     private final TestServer.PortBoundTestServer server;
     private final int port;
@@ -17,7 +20,19 @@ final class TestTemporalServer implements AutoCloseable {
         this.port = port;
     }
 
-    static TestTemporalServer start() {
+    private static TestTemporalServer shared;
+
+    /** One server for the whole test JVM, started on first use, for tests that only need an endpoint. */
+    public static synchronized TestTemporalServer shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "test-temporal-server-stop"));
+        }
+        return shared;
+    }
+
+    /** A server of the caller's own, on a free port. */
+    public static TestTemporalServer start() {
         RuntimeException lastFailure = null;
         // Another process can take the free port between probing and binding it; try a few.
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -31,12 +46,12 @@ final class TestTemporalServer implements AutoCloseable {
         throw lastFailure;
     }
 
-    static TestTemporalServer startOn(int port) {
+    public static TestTemporalServer startOn(int port) {
         return new TestTemporalServer(TestServer.createPortBoundServer(port, true), port);
     }
 
     /** A port that nothing listens on right now. */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -44,7 +59,8 @@ final class TestTemporalServer implements AutoCloseable {
         }
     }
 
-    String address() {
+    /** The {@code host:port} to give {@code temporal.address}. */
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
