@@ -159,6 +159,19 @@ class AccountsApiTest extends ApiTestBase {
     }
 
     @Test
+    void textThatTheDatabaseCannotStoreIs400() {
+        long before = accounts();
+        ApiResponse response = assertProblem(
+                400,
+                api.post(
+                        "/api/v1/accounts",
+                        Tokens.admin(),
+                        "{\"name\": \"nul\\u0000byte\", \"type\": \"PARTNER\", \"timeZone\": \"UTC\"}"));
+        assertTrue(response.string("detail").contains("cannot be stored"), response::toString);
+        assertEquals(before, accounts());
+    }
+
+    @Test
     void typeIsRequiredAndMustBeKnown() {
         assertFieldError(
                 assertProblem(

@@ -10,14 +10,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Safety net for a constraint of the database that a service did not check first (typically a
- * race between two requests): a 409 problem instead of a 5xx. Other data access failures stay
- * server errors.
+ * Safety net for what the database refuses although validation let it through: a constraint that
+ * a service did not check first (typically a race between two requests) is a 409, a value that
+ * PostgreSQL cannot store (a NUL character in text, an out-of-range number) is a 400. Other data
+ * access failures stay server errors. Either way the transaction was rolled back.
  */
 @Singleton
 class DataIntegrityHandler implements ExceptionHandler<DataAccessException, HttpResponse<?>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataIntegrityHandler.class);
+    private static final String DATA_EXCEPTION_CLASS = "22";
     private static final String INTEGRITY_CONSTRAINT_VIOLATION_CLASS = "23";
 
     private final ApiExceptionHandler problems;
@@ -28,23 +30,41 @@ class DataIntegrityHandler implements ExceptionHandler<DataAccessException, Http
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, DataAccessException exception) {
-        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql
-                    && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith(INTEGRITY_CONSTRAINT_VIOLATION_CLASS)) {
-                LOG.info(
-                        "{} {} conflicted with a database constraint: {}",
-                        request.getMethodName(),
-                        request.getPath(),
-                        sql.getMessage());
-                return problems.handle(
-                        request,
-                        ApiException.conflict(
-                                "The request conflicts with the current state (another request changed it at the same"
-                                        + " time). Read the resource again and retry."));
-            }
+        String state = sqlState(exception);
+        if (state.startsWith(INTEGRITY_CONSTRAINT_VIOLATION_CLASS)) {
+            LOG.info(
+                    "{} {} conflicted with a database constraint ({})",
+                    request.getMethodName(),
+                    request.getPath(),
+                    state);
+            return problems.handle(
+                    request,
+                    ApiException.conflict(
+                            "The request conflicts with the current state (another request changed it at the same"
+                                    + " time). Read the resource again and retry."));
+        }
+        if (state.startsWith(DATA_EXCEPTION_CLASS)) {
+            LOG.info(
+                    "{} {} sent a value the database cannot store ({})",
+                    request.getMethodName(),
+                    request.getPath(),
+                    state);
+            return problems.handle(
+                    request,
+                    ApiException.badRequest(
+                            "A value in the request cannot be stored: text must not contain NUL (\\u0000) characters and"
+                                    + " numbers must be within range."));
         }
         LOG.error("{} {} failed to access the database", request.getMethodName(), request.getPath(), exception);
         return problems.serverError(request, exception);
+    }
+
+    private static String sqlState(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return "";
     }
 }
