@@ -444,10 +444,7 @@ class SchemaConstraintsTest {
     }
 
     private void exec(String sql, Object... parameters) {
-        try (PreparedStatement statement = db.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
+        try (PreparedStatement statement = prepare(sql, parameters)) {
             statement.executeUpdate();
         } catch (SQLException e) {
             throw new SqlFailure(e);
@@ -455,15 +452,19 @@ class SchemaConstraintsTest {
     }
 
     private long count(String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = db.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
+        try (PreparedStatement statement = prepare(sql, parameters);
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
         }
+    }
+
+    private PreparedStatement prepare(String sql, Object... parameters) throws SQLException {
+        PreparedStatement statement = db.prepareStatement(sql);
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+        return statement;
     }
 
     private static void assertViolates(String sqlState, Runnable statement) {

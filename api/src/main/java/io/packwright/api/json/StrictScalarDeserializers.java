@@ -6,6 +6,8 @@ import io.micronaut.serde.Decoder;
 import io.micronaut.serde.Deserializer;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Request bodies are read strictly: a JSON boolean field takes only {@code true}/{@code false} and a
@@ -17,50 +19,43 @@ class StrictScalarDeserializers {
 
     @Singleton
     Deserializer<Boolean> strictBoolean() {
-        return new Deserializer<>() {
-            @Override
-            public Boolean deserialize(Decoder decoder, DecoderContext context, Argument<? super Boolean> type)
-                    throws IOException {
-                Object value = decoder.decodeArbitrary();
-                if (value instanceof Boolean bool) {
-                    return bool;
-                }
-                throw decoder.createDeserializationException("expected true or false but found " + kind(value), value);
-            }
-        };
+        return new Strict<>(Boolean.class, "true or false");
     }
 
     @Singleton
     Deserializer<String> strictString() {
-        return new Deserializer<>() {
-            @Override
-            public String deserialize(Decoder decoder, DecoderContext context, Argument<? super String> type)
-                    throws IOException {
-                Object value = decoder.decodeArbitrary();
-                if (value instanceof String string) {
-                    return string;
-                }
-                throw decoder.createDeserializationException("expected a string but found " + kind(value), value);
-            }
-        };
+        return new Strict<>(String.class, "a string");
     }
 
-    private static String kind(Object value) {
-        if (value instanceof String) {
-            return "a string";
+    /** Accepts only JSON values that already are a {@code T}. */
+    private record Strict<T>(Class<T> type, String expected) implements Deserializer<T> {
+
+        @Override
+        public T deserialize(Decoder decoder, DecoderContext context, Argument<? super T> argument) throws IOException {
+            Object value = decoder.decodeArbitrary();
+            if (type.isInstance(value)) {
+                return type.cast(value);
+            }
+            throw decoder.createDeserializationException("expected " + expected + " but found " + kind(value), value);
         }
-        if (value instanceof Number) {
-            return "a number";
+
+        private static String kind(Object value) {
+            if (value instanceof String) {
+                return "a string";
+            }
+            if (value instanceof Number) {
+                return "a number";
+            }
+            if (value instanceof Boolean) {
+                return "a boolean";
+            }
+            if (value instanceof List) {
+                return "an array";
+            }
+            if (value instanceof Map) {
+                return "an object";
+            }
+            return "null";
         }
-        if (value instanceof Boolean) {
-            return "a boolean";
-        }
-        if (value instanceof java.util.List) {
-            return "an array";
-        }
-        if (value instanceof java.util.Map) {
-            return "an object";
-        }
-        return "null";
     }
 }
