@@ -1,0 +1,190 @@
+package io.packwright.api.groups;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.idempotency.Created;
+import io.packwright.api.idempotency.IdempotentCreations;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/account-groups}: a partner's account groups. A group's members are managed
+ * accounts of the partner and its resources are integration packs of the partner; a managed
+ * account can see and install a pack only while the pack is a resource of a group that the account
+ * is a member of. Partners only: managed accounts and platform operators get 403, and a group,
+ * account or pack of another partner is 404, like an unknown id.
+ */
+@Controller("/api/v1/account-groups")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Account groups")
+class AccountGroupController {
+
+    private final AccountGroupService groups;
+    private final CallerResolver callers;
+    private final IdempotentCreations idempotent;
+
+    AccountGroupController(AccountGroupService groups, CallerResolver callers, IdempotentCreations idempotent) {
+        this.groups = groups;
+        this.callers = callers;
+        this.idempotent = idempotent;
+    }
+
+    /**
+     * Creates an empty account group. Supports {@code Idempotency-Key}: a retry with the same key
+     * and body returns the first response.
+     */
+    @Post
+    @Operation(operationId = "createAccountGroup")
+    @ApiResponse(
+            responseCode = "201",
+            description = "The group, with no members and no packs yet; Location is its URL",
+            content = @Content(schema = @Schema(implementation = AccountGroupResponse.class)))
+    @ApiResponse(responseCode = "400", description = "The name is missing, blank or longer than 255 characters")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "409",
+            description = "The partner already has a group with this name, or the Idempotency-Key was used for"
+                    + " another request")
+    HttpResponse<AccountGroupResponse> create(
+            Authentication authentication,
+            HttpRequest<?> request,
+            @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
+            @Valid @Body CreateAccountGroupRequest body) {
+        Caller caller = callers.resolve(authentication);
+        return idempotent.create(caller, idempotencyKey, request, body, Argument.of(AccountGroupResponse.class), () -> {
+            AccountGroupResponse group = groups.create(caller, body);
+            return Created.created(group, "/api/v1/account-groups/" + group.id());
+        });
+    }
+
+    /** The calling partner's account groups, in creation order. */
+    @Get
+    @Operation(operationId = "listAccountGroups")
+    @ApiResponse(responseCode = "200", description = "One page of groups")
+    @ApiResponse(responseCode = "400", description = "Invalid limit or pageToken")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    PageResponse<AccountGroupResponse> list(
+            Authentication authentication,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return groups.list(callers.resolve(authentication), PageRequest.of(limit, pageToken));
+    }
+
+    /** One of the calling partner's account groups, with its members and packs. */
+    @Get("/{id}")
+    @Operation(operationId = "getAccountGroup")
+    @ApiResponse(responseCode = "200", description = "The group")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(responseCode = "404", description = "No such group of the caller")
+    AccountGroupResponse get(Authentication authentication, @PathVariable UUID id) {
+        return groups.get(callers.resolve(authentication), id);
+    }
+
+    /**
+     * Deletes an account group with its memberships and pack resources. The accounts and packs
+     * stay; instances already installed stay installed and keep receiving releases.
+     */
+    @Delete("/{id}")
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "deleteAccountGroup")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(responseCode = "404", description = "No such group of the caller")
+    void delete(Authentication authentication, @PathVariable UUID id) {
+        groups.delete(callers.resolve(authentication), id);
+    }
+
+    /**
+     * Makes one of the calling partner's managed accounts a member of the group, so that it sees
+     * the group's packs. Idempotent: adding a member again changes nothing.
+     */
+    @Put("/{id}/accounts/{accountId}")
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "addAccountGroupMember")
+    @ApiResponse(responseCode = "204", description = "The account is a member")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such group of the caller, or the account is not a managed account of the caller")
+    void addAccount(Authentication authentication, @PathVariable UUID id, @PathVariable UUID accountId) {
+        groups.addAccount(callers.resolve(authentication), id, accountId);
+    }
+
+    /**
+     * Removes a managed account from the group: it no longer sees the group's packs (unless
+     * another of its groups shares them); its installed instances stay. Idempotent: removing a
+     * non-member changes nothing.
+     */
+    @Delete("/{id}/accounts/{accountId}")
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "removeAccountGroupMember")
+    @ApiResponse(responseCode = "204", description = "The account is not a member")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such group of the caller, or the account is not a managed account of the caller")
+    void removeAccount(Authentication authentication, @PathVariable UUID id, @PathVariable UUID accountId) {
+        groups.removeAccount(callers.resolve(authentication), id, accountId);
+    }
+
+    /**
+     * Shares one of the calling partner's integration packs with the group's members: they can
+     * see it and, once it has a current release, install it. Idempotent.
+     */
+    @Put("/{id}/integration-packs/{packId}")
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "addAccountGroupIntegrationPack")
+    @ApiResponse(responseCode = "204", description = "The pack is a resource of the group")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such group of the caller, or the pack is unknown, deleted or another partner's")
+    void addPack(Authentication authentication, @PathVariable UUID id, @PathVariable UUID packId) {
+        groups.addPack(callers.resolve(authentication), id, packId);
+    }
+
+    /**
+     * Stops sharing a pack with the group's members: they can no longer see or install it through
+     * this group. Instances already installed stay installed and keep receiving releases.
+     * Idempotent.
+     */
+    @Delete("/{id}/integration-packs/{packId}")
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "removeAccountGroupIntegrationPack")
+    @ApiResponse(responseCode = "204", description = "The pack is not a resource of the group")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such group of the caller, or the pack is unknown, deleted or another partner's")
+    void removePack(Authentication authentication, @PathVariable UUID id, @PathVariable UUID packId) {
+        groups.removePack(callers.resolve(authentication), id, packId);
+    }
+}

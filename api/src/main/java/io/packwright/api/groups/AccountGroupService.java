@@ -1,0 +1,189 @@
+package io.packwright.api.groups;
+
+import io.packwright.activities.store.Ids;
+import io.packwright.activities.store.account.AccountRepository;
+import io.packwright.activities.store.account.AccountType;
+import io.packwright.activities.store.group.AccountGroupEntity;
+import io.packwright.activities.store.group.AccountGroupLink;
+import io.packwright.activities.store.group.AccountGroupRepository;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.ApiException;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * A partner's account groups: which of its managed accounts (members) see which of its
+ * integration packs (resources). Only partners have groups: managed accounts and platform
+ * operators are refused with 403; a group, account or pack of another partner is 404, exactly
+ * like an unknown id. Adding and removing members and resources is idempotent.
+ */
+@Singleton
+public class AccountGroupService {
+
+    private static final String LIST_GROUPS = "List your groups with GET /api/v1/account-groups.";
+
+    private final AccountGroupRepository groups;
+    private final AccountRepository accounts;
+    private final Clock clock;
+
+    AccountGroupService(AccountGroupRepository groups, AccountRepository accounts, Clock clock) {
+        this.groups = groups;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    /** Creates an empty group; 409 when the partner already has a group with this name. */
+    @Transactional
+    public AccountGroupResponse create(Caller caller, CreateAccountGroupRequest request) {
+        UUID partner = partner(caller);
+        UUID id = Ids.next();
+        if (groups.insertUnlessNameTaken(id, partner, request.name(), now()) == 0) {
+            throw ApiException.conflict("You already have an account group named '" + request.name()
+                    + "'. Group names are unique per partner: choose another name, or add accounts and packs to the"
+                    + " existing group (" + LIST_GROUPS + ")");
+        }
+        return new AccountGroupResponse(id, request.name(), List.of(), List.of());
+    }
+
+    /** The partner's groups in creation order. */
+    @Transactional
+    public PageResponse<AccountGroupResponse> list(Caller caller, PageRequest page) {
+        UUID partner = partner(caller);
+        List<AccountGroupEntity> rows = groups.findPage(partner, page.after(), page.fetchSize());
+        List<AccountGroupEntity> shown = rows.subList(0, Math.min(rows.size(), page.limit()));
+        Map<UUID, AccountGroupResponse> responses = responses(shown);
+        return page.toPage(rows, AccountGroupEntity::id, group -> responses.get(group.id()));
+    }
+
+    /** One of the partner's groups. */
+    @Transactional
+    public AccountGroupResponse get(Caller caller, UUID id) {
+        UUID partner = partner(caller);
+        AccountGroupEntity group = groups.findOwned(id, partner).orElseThrow(() -> groupNotFound(id));
+        return responses(List.of(group)).get(id);
+    }
+
+    /** Deletes a group with its memberships and pack resources; the accounts and packs stay. */
+    @Transactional
+    public void delete(Caller caller, UUID id) {
+        UUID partner = partner(caller);
+        if (groups.deleteOwned(id, partner) == 0) {
+            throw groupNotFound(id);
+        }
+    }
+
+    /** Makes one of the partner's managed accounts a member of the group (idempotent). */
+    @Transactional
+    public void addAccount(Caller caller, UUID groupId, UUID accountId) {
+        UUID partner = partner(caller);
+        groups.findOwnedForShare(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
+        requireOwnManagedAccount(partner, accountId);
+        groups.addMember(groupId, accountId, now());
+    }
+
+    /** Removes one of the partner's managed accounts from the group (idempotent). */
+    @Transactional
+    public void removeAccount(Caller caller, UUID groupId, UUID accountId) {
+        UUID partner = partner(caller);
+        groups.findOwned(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
+        requireOwnManagedAccount(partner, accountId);
+        groups.removeMember(groupId, accountId);
+    }
+
+    /** Shares one of the partner's live packs with the group's members (idempotent). */
+    @Transactional
+    public void addPack(Caller caller, UUID groupId, UUID packId) {
+        UUID partner = partner(caller);
+        groups.findOwnedForShare(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
+        groups.lockLivePack(packId, partner).orElseThrow(() -> packNotFound(packId));
+        groups.addPack(groupId, packId, now());
+    }
+
+    /**
+     * Stops sharing a pack with the group's members (idempotent): they can no longer see or
+     * install it through this group; instances already installed stay and keep receiving
+     * releases.
+     */
+    @Transactional
+    public void removePack(Caller caller, UUID groupId, UUID packId) {
+        UUID partner = partner(caller);
+        groups.findOwned(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
+        groups.lockLivePack(packId, partner).orElseThrow(() -> packNotFound(packId));
+        groups.removePack(groupId, packId);
+    }
+
+    private Map<UUID, AccountGroupResponse> responses(List<AccountGroupEntity> page) {
+        if (page.isEmpty()) {
+            return Map.of();
+        }
+        List<UUID> ids = page.stream().map(AccountGroupEntity::id).toList();
+        Map<UUID, List<UUID>> members = byGroup(groups.findMembers(ids));
+        Map<UUID, List<UUID>> packs = byGroup(groups.findLivePacks(ids));
+        Map<UUID, AccountGroupResponse> responses = new LinkedHashMap<>();
+        for (AccountGroupEntity group : page) {
+            responses.put(
+                    group.id(),
+                    new AccountGroupResponse(
+                            group.id(),
+                            group.name(),
+                            members.getOrDefault(group.id(), List.of()),
+                            packs.getOrDefault(group.id(), List.of())));
+        }
+        return responses;
+    }
+
+    private static Map<UUID, List<UUID>> byGroup(Collection<AccountGroupLink> links) {
+        return links.stream()
+                .collect(Collectors.groupingBy(
+                        AccountGroupLink::accountGroupId,
+                        Collectors.mapping(AccountGroupLink::targetId, Collectors.toList())));
+    }
+
+    private void requireOwnManagedAccount(UUID partner, UUID accountId) {
+        boolean own = accounts.findById(accountId)
+                .filter(account -> account.type() == AccountType.MANAGED && partner.equals(account.parentAccountId()))
+                .isPresent();
+        if (!own) {
+            throw ApiException.notFound("You have no managed account " + accountId + ". Only your own managed"
+                    + " accounts can be members of your account groups; list them with GET /api/v1/accounts.");
+        }
+    }
+
+    private static UUID partner(Caller caller) {
+        if (caller.isAdmin()) {
+            throw ApiException.forbidden("Platform operators have no account groups: each partner manages its own"
+                    + " account groups with its own token.");
+        }
+        if (caller.isManaged()) {
+            throw ApiException.forbidden("Account groups are managed by your partner; a managed account cannot read"
+                    + " or change them. The integration packs shared with you are listed at GET"
+                    + " /api/v1/available-integration-packs.");
+        }
+        return caller.accountId();
+    }
+
+    private static ApiException groupNotFound(UUID id) {
+        return ApiException.notFound("You have no account group " + id + ". " + LIST_GROUPS);
+    }
+
+    private static ApiException packNotFound(UUID packId) {
+        return ApiException.notFound("You have no integration pack " + packId + " (it is unknown, deleted or"
+                + " another partner's). Only your own packs can be shared through your account groups; list them"
+                + " with GET /api/v1/integration-packs.");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
