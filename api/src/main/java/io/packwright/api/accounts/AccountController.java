@@ -23,6 +23,10 @@ import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.UUID;
@@ -44,8 +48,21 @@ class AccountController {
         this.idempotent = idempotent;
     }
 
-    /** Creates a partner (platform operators) or a managed account of the calling partner. */
+    /**
+     * Creates a partner (platform operators) or a managed account of the calling partner. Supports
+     * {@code Idempotency-Key}.
+     */
     @Post
+    @Operation(operationId = "createAccount")
+    @ApiResponse(
+            responseCode = "201",
+            description = "The account; Location is its URL",
+            content = @Content(schema = @Schema(implementation = AccountResponse.class)))
+    @ApiResponse(responseCode = "400", description = "An invalid field: name, type, timeZone or features")
+    @ApiResponse(
+            responseCode = "403",
+            description = "A managed account creating accounts, or a partner creating a partner")
+    @ApiResponse(responseCode = "409", description = "The Idempotency-Key was used for another request")
     HttpResponse<AccountResponse> create(
             Authentication authentication,
             HttpRequest<?> request,
@@ -60,6 +77,9 @@ class AccountController {
 
     /** Operators list partners; partners list their managed accounts. */
     @Get
+    @Operation(operationId = "listAccounts")
+    @ApiResponse(responseCode = "400", description = "limit outside 1..500 or an unknown pageToken")
+    @ApiResponse(responseCode = "403", description = "Managed accounts cannot list accounts")
     PageResponse<AccountResponse> list(
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
@@ -69,12 +89,20 @@ class AccountController {
 
     /** One account: the caller's own, or one it manages. */
     @Get("/{id}")
+    @Operation(operationId = "getAccount")
+    @ApiResponse(responseCode = "404", description = "Unknown, or not visible to the caller")
     AccountResponse get(Authentication authentication, @PathVariable UUID id) {
         return accounts.get(callers.resolve(authentication), id);
     }
 
     /** Renames an account, changes its time zone, or (operators) a partner's features. */
     @Patch("/{id}")
+    @Operation(operationId = "updateAccount")
+    @ApiResponse(responseCode = "400", description = "An invalid field, or features on a managed account")
+    @ApiResponse(
+            responseCode = "403",
+            description = "Managed accounts cannot change accounts; only operators change features")
+    @ApiResponse(responseCode = "404", description = "Unknown, or not visible to the caller")
     AccountResponse update(
             Authentication authentication, @PathVariable UUID id, @Valid @Body UpdateAccountRequest body) {
         return accounts.update(callers.resolve(authentication), id, body);
