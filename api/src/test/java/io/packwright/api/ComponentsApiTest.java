@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packwright.api.support.ApiResponse;
-import io.packwright.api.support.ApiTestBase;
-import io.packwright.api.support.CatalogFixtures;
+import io.packwright.api.support.CatalogApiTestBase;
 import io.packwright.api.support.Tokens;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,15 +22,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code /api/v1/components}: a partner's catalog of components and their immutable packages. */
-class ComponentsApiTest extends ApiTestBase {
+class ComponentsApiTest extends CatalogApiTestBase {
 
     private UUID partner;
     private String token;
-    private CatalogFixtures fixtures;
 
     @BeforeAll
     void partner() {
-        fixtures = new CatalogFixtures(api, database);
         partner = createPartner("Catalog Partner", false, false);
         token = Tokens.account(partner);
     }

@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -11,6 +12,7 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
@@ -48,7 +50,8 @@ class ComponentController {
 
     /** Creates a component in the calling partner's catalog. */
     @Post
-    HttpResponse<ComponentResponse> create(
+    @Status(HttpStatus.CREATED)
+    HttpResponse<ComponentResponse> createComponent(
             Authentication authentication,
             HttpRequest<?> request,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
@@ -62,7 +65,7 @@ class ComponentController {
 
     /** The calling partner's components, in creation order. */
     @Get
-    PageResponse<ComponentResponse> list(
+    PageResponse<ComponentResponse> listComponents(
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
@@ -71,7 +74,7 @@ class ComponentController {
 
     /** One of the calling partner's components. */
     @Get("/{id}")
-    ComponentResponse get(Authentication authentication, @PathVariable UUID id) {
+    ComponentResponse getComponent(Authentication authentication, @PathVariable UUID id) {
         return components.get(callers.resolve(authentication), id);
     }
 
@@ -80,6 +83,7 @@ class ComponentController {
      * exists), a shareable flag and the extensions it declares (keys unique within the package).
      */
     @Post("/{id}/packages")
+    @Status(HttpStatus.CREATED)
     HttpResponse<PackagedComponentResponse> createPackage(
             Authentication authentication,
             HttpRequest<?> request,
