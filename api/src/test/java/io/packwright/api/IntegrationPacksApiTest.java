@@ -1,6 +1,5 @@
 package io.packwright.api;
 
-import static io.packwright.api.ComponentsApiTest.assertFieldError;
 import static io.packwright.api.support.ApiClient.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -307,17 +306,7 @@ class IntegrationPacksApiTest extends CatalogApiTestBase {
         for (int i = 0; i < 5; i++) {
             created.add(fixtures.pack(lister, "Pack " + i, "SINGLE").toString());
         }
-        List<Map<String, Object>> listed = new ArrayList<>();
-        String pageToken = null;
-        do {
-            ApiResponse page = api.get(
-                    "/api/v1/integration-packs?limit=2" + (pageToken == null ? "" : "&pageToken=" + pageToken),
-                    Tokens.account(lister));
-            assertEquals(200, page.status(), page::toString);
-            assertTrue(page.items().size() <= 2);
-            listed.addAll(page.items());
-            pageToken = (String) page.get("nextPageToken");
-        } while (pageToken != null);
+        List<Map<String, Object>> listed = listAll("/api/v1/integration-packs", Tokens.account(lister), 2);
         assertEquals(created, listed.stream().map(pack -> pack.get("id")).toList());
         assertEquals(
                 api.get("/api/v1/integration-packs/" + created.get(0), Tokens.account(lister))

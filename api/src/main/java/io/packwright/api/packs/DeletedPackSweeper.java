@@ -68,24 +68,12 @@ public class DeletedPackSweeper {
             initialDelay = "${packwright.pack-deletion.sweep-initial-delay:30s}")
     public void sweep() {
         List<UUID> deleted = transactions.executeRead(status -> store.findDeleting(packsPerSweep));
-        for (UUID packId : deleted) {
-            try {
-                cleanUp(packId);
-            } catch (RuntimeException e) {
-                LOG.warn("clean-up of deleted integration pack {} failed; the next sweep retries it", packId, e);
-            }
-        }
+        deleted.forEach(this::cleanUpOrLeaveForTheNextSweep);
     }
 
     /** Starts the clean-up of a pack whose deletion has just committed, without waiting for it. */
     void cleanUpSoon(UUID packId) {
-        executor.execute(() -> {
-            try {
-                cleanUp(packId);
-            } catch (RuntimeException e) {
-                LOG.warn("clean-up of deleted integration pack {} failed; the next sweep retries it", packId, e);
-            }
-        });
+        executor.execute(() -> cleanUpOrLeaveForTheNextSweep(packId));
     }
 
     /**
@@ -109,6 +97,14 @@ public class DeletedPackSweeper {
             LOG.info("deleted integration pack {} is cleaned up ({} instances uninstalled)", packId, uninstalled);
         }
         return removed;
+    }
+
+    private void cleanUpOrLeaveForTheNextSweep(UUID packId) {
+        try {
+            cleanUp(packId);
+        } catch (RuntimeException e) {
+            LOG.warn("clean-up of deleted integration pack {} failed; the next sweep retries it", packId, e);
+        }
     }
 
     private boolean stopWorkflows(UUID packId) {

@@ -29,10 +29,12 @@ public class IntegrationPackStore {
     /** The most components a pack can hold. */
     public static final int MAX_MEMBERS = 100;
 
-    private static final String NEWEST_SHAREABLE_ID = """
-            (SELECT pc.id FROM packaged_components pc
+    // A column of the newest shareable package of the member m.
+    private static final String NEWEST_SHAREABLE = """
+            (SELECT pc.%s FROM packaged_components pc
               WHERE pc.component_id = m.component_id AND pc.shareable
               ORDER BY pc.id DESC LIMIT 1)""";
+    private static final String NEWEST_SHAREABLE_ID = NEWEST_SHAREABLE.formatted("id");
 
     // The members with their newest shareable packages equal the newest release's content exactly
     // when both have the same number of components and every member's package is the one that the
@@ -198,10 +200,7 @@ public class IntegrationPackStore {
                            FROM release_components rc JOIN pack ON rc.release_id = pack.pending_id),
                 mem AS (SELECT m.component_id
                           FROM integration_pack_members m JOIN pack ON m.integration_pack_id = pack.id)
-                SELECT c.id, c.name, c.type, cur.package_version, pend.package_version,
-                       (SELECT pc.package_version FROM packaged_components pc
-                         WHERE pc.component_id = m.component_id AND pc.shareable
-                         ORDER BY pc.id DESC LIMIT 1),
+                SELECT c.id, c.name, c.type, cur.package_version, pend.package_version, %s,
                        m.component_id IS NULL
                 FROM (SELECT component_id FROM mem
                       UNION SELECT component_id FROM cur
@@ -210,7 +209,7 @@ public class IntegrationPackStore {
                 LEFT JOIN cur ON cur.component_id = c.id
                 LEFT JOIN pend ON pend.component_id = c.id
                 LEFT JOIN mem m ON m.component_id = c.id
-                ORDER BY c.name, c.id""", statement -> {
+                ORDER BY c.name, c.id""".formatted(NEWEST_SHAREABLE.formatted("package_version")), statement -> {
             statement.setObject(1, packId);
             List<Publication> publications = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
