@@ -10,12 +10,16 @@ import java.util.function.Function;
 
 /**
  * Keyset pagination over time-ordered ids: a page token is the last id of the previous page, so
- * pages stay stable while rows are added and cost one index range scan each.
+ * pages stay stable while rows are added and cost one index range scan each. Lists run oldest first
+ * ({@link #of}: {@code id > :after ORDER BY id}) or newest first ({@link #newestFirst}: {@code id <
+ * :before ORDER BY id DESC}); a token only continues a list of its own order.
  *
  * @param limit how many items a page holds
- * @param after only items whose id sorts after this one (the nil UUID for the first page)
+ * @param cursor the id that the page continues from: the nil UUID for the first page oldest first,
+ *     the largest UUID for the first page newest first
+ * @param order the order of the list
  */
-public record PageRequest(int limit, UUID after) {
+public record PageRequest(int limit, UUID cursor, Order order) {
 
     /** The page size when none is asked for. */
     public static final int DEFAULT_LIMIT = 50;
@@ -23,16 +27,55 @@ public record PageRequest(int limit, UUID after) {
     /** The largest page size. */
     public static final int MAX_LIMIT = 500;
 
-    private static final UUID FIRST = new UUID(0, 0);
-    private static final String TOKEN_PREFIX = "v1:";
+    /** The order of a list, by id, which is creation order. */
+    public enum Order {
+        OLDEST_FIRST("v1:", new UUID(0, 0)),
+        NEWEST_FIRST("v1-desc:", new UUID(-1, -1));
 
-    /** Reads the {@code limit} and {@code pageToken} query parameters; 400 when they are invalid. */
-    public static PageRequest of(@Nullable Integer limit, @Nullable String pageToken) {
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        if (size < 1 || size > MAX_LIMIT) {
-            throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT);
+        private final String tokenPrefix;
+        private final UUID start;
+
+        Order(String tokenPrefix, UUID start) {
+            this.tokenPrefix = tokenPrefix;
+            this.start = start;
         }
-        return new PageRequest(size, pageToken == null || pageToken.isEmpty() ? FIRST : decode(pageToken));
+    }
+
+    /** An oldest-first page from {@code after}. */
+    public PageRequest(int limit, UUID after) {
+        this(limit, after, Order.OLDEST_FIRST);
+    }
+
+    /**
+     * Reads the {@code limit} and {@code pageToken} query parameters of an oldest-first list; 400 when
+     * they are invalid.
+     */
+    public static PageRequest of(@Nullable Integer limit, @Nullable String pageToken) {
+        return parse(limit, pageToken, Order.OLDEST_FIRST);
+    }
+
+    /**
+     * Reads the {@code limit} and {@code pageToken} query parameters of a newest-first list; 400 when
+     * they are invalid.
+     */
+    public static PageRequest newestFirst(@Nullable Integer limit, @Nullable String pageToken) {
+        return parse(limit, pageToken, Order.NEWEST_FIRST);
+    }
+
+    /** Oldest first: only items whose id sorts after this one. */
+    public UUID after() {
+        if (order != Order.OLDEST_FIRST) {
+            throw new IllegalStateException("a newest-first page continues before(), not after()");
+        }
+        return cursor;
+    }
+
+    /** Newest first: only items whose id sorts before this one. */
+    public UUID before() {
+        if (order != Order.NEWEST_FIRST) {
+            throw new IllegalStateException("an oldest-first page continues after(), not before()");
+        }
+        return cursor;
     }
 
     /** How many rows to fetch: one more than the page, to know whether another page follows. */
@@ -41,7 +84,7 @@ public record PageRequest(int limit, UUID after) {
     }
 
     /**
-     * Turns up to {@link #fetchSize()} rows, in id order, into a page.
+     * Turns up to {@link #fetchSize()} rows, in the list's order, into a page.
      *
      * @param rows the fetched rows
      * @param id the id of a row
@@ -54,19 +97,28 @@ public record PageRequest(int limit, UUID after) {
         return new PageResponse<>(page.stream().map(toItem).toList(), next);
     }
 
-    private static String encode(UUID last) {
-        return Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString((TOKEN_PREFIX + last).getBytes(StandardCharsets.UTF_8));
+    private static PageRequest parse(@Nullable Integer limit, @Nullable String pageToken, Order order) {
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw ApiException.invalidField("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+        UUID cursor = pageToken == null || pageToken.isEmpty() ? order.start : decode(pageToken, order);
+        return new PageRequest(size, cursor, order);
     }
 
-    private static UUID decode(String token) {
+    private String encode(UUID last) {
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString((order.tokenPrefix + last).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static UUID decode(String token, Order order) {
         try {
             String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (!decoded.startsWith(TOKEN_PREFIX)) {
-                throw new IllegalArgumentException("unknown token version");
+            if (!decoded.startsWith(order.tokenPrefix)) {
+                throw new IllegalArgumentException("unknown token version or order");
             }
-            return UUID.fromString(decoded.substring(TOKEN_PREFIX.length()));
+            return UUID.fromString(decoded.substring(order.tokenPrefix.length()));
         } catch (IllegalArgumentException malformed) {
             throw ApiException.invalidField(
                     "pageToken", "is not a page token of this list; pass the nextPageToken of the previous page");

@@ -47,14 +47,15 @@ class ConstraintViolationHandler implements ExceptionHandler<ConstraintViolation
                 parameter = node.getName();
                 continue;
             }
-            if (node.getName() != null) {
-                field.append(field.isEmpty() ? "" : ".").append(node.getName());
-            }
-            if (node.getIndex() != null) {
+            // a node inside a list or map carries its position in that container: it belongs to the
+            // path before the node's own name (extensions[0].required, not extensions.required[0])
+            if (node.isInIterable() && node.getIndex() != null) {
                 field.append('[').append(node.getIndex()).append(']');
-            }
-            if (node.getKey() != null) {
+            } else if (node.isInIterable() && node.getKey() != null) {
                 field.append('[').append(node.getKey()).append(']');
+            }
+            if (node.getName() != null && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
+                field.append(field.isEmpty() ? "" : ".").append(node.getName());
             }
         }
         if (!field.isEmpty()) {

@@ -1,0 +1,80 @@
+package io.packwright.activities.store.component;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Singleton;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The extensions of packaged components ({@code package_extensions}), written with their package
+ * and read for a whole page of packages in one query. Every method needs a surrounding transaction.
+ */
+@Singleton
+public class PackageExtensionStore {
+
+    private final JdbcOperations jdbc;
+
+    PackageExtensionStore(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Stores the extensions of a new package in one batch. */
+    public void insertAll(UUID packagedComponentId, List<PackageExtension> extensions) {
+        if (extensions.isEmpty()) {
+            return;
+        }
+        jdbc.prepareStatement("""
+                INSERT INTO package_extensions (packaged_component_id, key, kind, required, secret, default_value)
+                VALUES (?, ?, ?, ?, ?, ?)""", statement -> {
+            for (PackageExtension extension : extensions) {
+                statement.setObject(1, packagedComponentId);
+                statement.setString(2, extension.key());
+                statement.setString(3, extension.kind().name());
+                statement.setBoolean(4, extension.required());
+                statement.setBoolean(5, extension.secret());
+                statement.setString(6, extension.defaultValue());
+                statement.addBatch();
+            }
+            return statement.executeBatch();
+        });
+    }
+
+    /**
+     * The extensions of each of {@code packagedComponentIds}, ordered by key; a package without
+     * extensions maps to an empty list.
+     */
+    public Map<UUID, List<PackageExtension>> findByPackages(Collection<UUID> packagedComponentIds) {
+        Map<UUID, List<PackageExtension>> byPackage = new HashMap<>();
+        packagedComponentIds.forEach(id -> byPackage.put(id, new ArrayList<>()));
+        if (packagedComponentIds.isEmpty()) {
+            return byPackage;
+        }
+        return jdbc.prepareStatement("""
+                SELECT packaged_component_id, key, kind, required, secret, default_value
+                FROM package_extensions WHERE packaged_component_id = ANY (?)""", statement -> {
+            Array ids = statement.getConnection().createArrayOf("uuid", packagedComponentIds.toArray());
+            statement.setArray(1, ids);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    byPackage
+                            .get(rows.getObject(1, UUID.class))
+                            .add(new PackageExtension(
+                                    rows.getString(2),
+                                    ExtensionKind.valueOf(rows.getString(3)),
+                                    rows.getBoolean(4),
+                                    rows.getBoolean(5),
+                                    rows.getString(6)));
+                }
+            }
+            byPackage.values().forEach(list -> list.sort(Comparator.comparing(PackageExtension::key)));
+            return byPackage;
+        });
+    }
+}

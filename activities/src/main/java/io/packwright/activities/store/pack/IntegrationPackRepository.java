@@ -1,0 +1,40 @@
+package io.packwright.activities.store.pack;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Integration pack rows. Reads of a pack's state for clients go through {@link IntegrationPackStore},
+ * which computes its release summary; this repository creates packs and changes them under a row
+ * lock.
+ */
+@JdbcRepository(dialect = Dialect.POSTGRES)
+public interface IntegrationPackRepository extends CrudRepository<IntegrationPackEntity, UUID> {
+
+    /** The partial unique index that keeps live pack names unique per partner. */
+    String NAME_UNIQUE = "integration_packs_name_unique";
+
+    /** The live pack {@code id} of {@code partnerAccountId}; empty when deleted or another partner's. */
+    @Query("SELECT * FROM integration_packs WHERE id = :id AND partner_account_id = :partnerAccountId"
+            + " AND deleted_at IS NULL")
+    Optional<IntegrationPackEntity> findLive(UUID id, UUID partnerAccountId);
+
+    /**
+     * Locks a live pack of {@code partnerAccountId} until the end of the transaction, so that changes
+     * to it and to its contents (member count, extension checks, deletion) happen one at a time.
+     *
+     * @return empty when there is no such pack, it belongs to another partner, or it is deleted
+     */
+    @Query("SELECT * FROM integration_packs WHERE id = :id AND partner_account_id = :partnerAccountId"
+            + " AND deleted_at IS NULL FOR UPDATE")
+    Optional<IntegrationPackEntity> lockLive(UUID id, UUID partnerAccountId);
+
+    /** Records a change of the pack's name, description or contents. */
+    @Query("UPDATE integration_packs SET updated_at = :updatedAt WHERE id = :id")
+    void touch(UUID id, Instant updatedAt);
+}

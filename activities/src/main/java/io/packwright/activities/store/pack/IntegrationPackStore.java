@@ -1,0 +1,263 @@
+package io.packwright.activities.store.pack;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.packwright.activities.store.component.ComponentType;
+import io.packwright.activities.store.component.ExtensionKind;
+import jakarta.inject.Singleton;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Live integration packs as clients see them, and their contents. A pack's summary (current and
+ * pending release, unreleased changes, member count) is computed by one query for a whole page of
+ * packs: each pack costs a few index probes per member, never a query of its own. "The newest
+ * shareable package of a component" is always the highest id among its shareable packages (ids are
+ * time-ordered), one probe of {@code packaged_components_newest_shareable_idx}. Every method needs a
+ * surrounding transaction.
+ */
+@Singleton
+public class IntegrationPackStore {
+
+    /** The most components a pack can hold. */
+    public static final int MAX_MEMBERS = 100;
+
+    // A column of the newest shareable package of the member m.
+    private static final String NEWEST_SHAREABLE = """
+            (SELECT pc.%s FROM packaged_components pc
+              WHERE pc.component_id = m.component_id AND pc.shareable
+              ORDER BY pc.id DESC LIMIT 1)""";
+    private static final String NEWEST_SHAREABLE_ID = NEWEST_SHAREABLE.formatted("id");
+
+    // The members with their newest shareable packages equal the newest release's content exactly
+    // when both have the same number of components and every member's package is the one that the
+    // release holds for it (a component is at most once in each).
+    private static final String SUMMARY = """
+            SELECT p.id, p.name, p.description, p.installation_type, p.created_at, p.updated_at,
+                   cur.release_number, COALESCE(cur.window_start, cur.created_at),
+                   pend.release_number, pend.release_on_date, pend.window_start,
+                   members.n,
+                   members.n <> (SELECT count(*) FROM release_components rc WHERE rc.release_id = newest.id)
+                   OR EXISTS (
+                       SELECT 1 FROM integration_pack_members m
+                       LEFT JOIN release_components rc ON rc.release_id = newest.id AND rc.component_id = m.component_id
+                       WHERE m.integration_pack_id = p.id
+                         AND rc.packaged_component_id IS DISTINCT FROM %s)
+            FROM integration_packs p
+            LEFT JOIN releases cur ON cur.id = p.current_release_id
+            LEFT JOIN releases pend ON pend.integration_pack_id = p.id AND pend.status = 'SCHEDULED'
+            CROSS JOIN LATERAL (SELECT COALESCE(pend.id, cur.id) AS id) newest
+            CROSS JOIN LATERAL (
+                SELECT count(*)::int AS n FROM integration_pack_members m WHERE m.integration_pack_id = p.id) members
+            WHERE p.partner_account_id = ? AND p.deleted_at IS NULL
+            """.formatted(NEWEST_SHAREABLE_ID);
+
+    private final JdbcOperations jdbc;
+
+    IntegrationPackStore(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The live pack {@code id} of {@code partnerAccountId}. */
+    public Optional<PackSummary> findSummary(UUID partnerAccountId, UUID id) {
+        return jdbc
+                .prepareStatement(SUMMARY + " AND p.id = ?", statement -> {
+                    statement.setObject(1, partnerAccountId);
+                    statement.setObject(2, id);
+                    return summaries(statement);
+                })
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * One page of a partner's live packs in creation order.
+     *
+     * @param partnerAccountId the partner
+     * @param after the last id of the previous page, or the nil UUID for the first page
+     * @param limit the page size
+     */
+    public List<PackSummary> findSummaryPage(UUID partnerAccountId, UUID after, int limit) {
+        return jdbc.prepareStatement(SUMMARY + " AND p.id > ? ORDER BY p.id LIMIT ?", statement -> {
+            statement.setObject(1, partnerAccountId);
+            statement.setObject(2, after);
+            statement.setInt(3, limit);
+            return summaries(statement);
+        });
+    }
+
+    /** Whether {@code componentId} is a member of {@code packId}. */
+    public boolean isMember(UUID packId, UUID componentId) {
+        return jdbc.prepareStatement(
+                "SELECT 1 FROM integration_pack_members WHERE integration_pack_id = ? AND component_id = ?",
+                statement -> {
+                    statement.setObject(1, packId);
+                    statement.setObject(2, componentId);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        return rows.next();
+                    }
+                });
+    }
+
+    /** How many components are members of {@code packId}. */
+    public int countMembers(UUID packId) {
+        return jdbc.prepareStatement(
+                "SELECT count(*) FROM integration_pack_members WHERE integration_pack_id = ?", statement -> {
+                    statement.setObject(1, packId);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        return rows.getInt(1);
+                    }
+                });
+    }
+
+    /** Makes {@code componentId} a member of {@code packId}; nothing when it already is one. */
+    public void addMember(UUID packId, UUID componentId, Instant now) {
+        jdbc.prepareStatement("""
+                INSERT INTO integration_pack_members (integration_pack_id, component_id, added_at)
+                VALUES (?, ?, ?) ON CONFLICT DO NOTHING""", statement -> {
+            statement.setObject(1, packId);
+            statement.setObject(2, componentId);
+            statement.setTimestamp(3, Timestamp.from(now));
+            return statement.executeUpdate();
+        });
+    }
+
+    /**
+     * Removes {@code componentId} from {@code packId}.
+     *
+     * @return whether it was a member
+     */
+    public boolean removeMember(UUID packId, UUID componentId) {
+        return jdbc.prepareStatement(
+                        "DELETE FROM integration_pack_members WHERE integration_pack_id = ? AND component_id = ?",
+                        statement -> {
+                            statement.setObject(1, packId);
+                            statement.setObject(2, componentId);
+                            return statement.executeUpdate();
+                        })
+                > 0;
+    }
+
+    /**
+     * The extensions of {@code packagedComponentId} (the package that {@code componentId} would bring
+     * into the pack) whose key another member of {@code packId} declares, by its newest shareable
+     * package, with a different kind, required or secret flag.
+     */
+    public List<ExtensionConflict> conflictingExtensions(UUID packId, UUID componentId, UUID packagedComponentId) {
+        return jdbc.prepareStatement("""
+                SELECT theirs.key, c.name, theirs.kind, theirs.required, theirs.secret,
+                       mine.kind, mine.required, mine.secret
+                FROM integration_pack_members m
+                JOIN components c ON c.id = m.component_id
+                JOIN package_extensions theirs ON theirs.packaged_component_id = %s
+                JOIN package_extensions mine ON mine.packaged_component_id = ? AND mine.key = theirs.key
+                WHERE m.integration_pack_id = ? AND m.component_id <> ?
+                  AND (theirs.kind <> mine.kind OR theirs.required <> mine.required OR theirs.secret <> mine.secret)
+                ORDER BY theirs.key, c.name, c.id""".formatted(NEWEST_SHAREABLE_ID), statement -> {
+            statement.setObject(1, packagedComponentId);
+            statement.setObject(2, packId);
+            statement.setObject(3, componentId);
+            List<ExtensionConflict> conflicts = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    conflicts.add(new ExtensionConflict(
+                            rows.getString(1),
+                            rows.getString(2),
+                            ExtensionKind.valueOf(rows.getString(3)),
+                            rows.getBoolean(4),
+                            rows.getBoolean(5),
+                            ExtensionKind.valueOf(rows.getString(6)),
+                            rows.getBoolean(7),
+                            rows.getBoolean(8)));
+                }
+            }
+            return conflicts;
+        });
+    }
+
+    /**
+     * The publications of {@code packId}: each member and each component of its current or pending
+     * release, ordered by component name.
+     */
+    public List<Publication> publications(UUID packId) {
+        return jdbc.prepareStatement("""
+                WITH pack AS (
+                    SELECT p.id, p.current_release_id AS current_id,
+                           (SELECT r.id FROM releases r
+                             WHERE r.integration_pack_id = p.id AND r.status = 'SCHEDULED') AS pending_id
+                    FROM integration_packs p WHERE p.id = ?),
+                cur AS (SELECT rc.component_id, rc.package_version
+                          FROM release_components rc JOIN pack ON rc.release_id = pack.current_id),
+                pend AS (SELECT rc.component_id, rc.package_version
+                           FROM release_components rc JOIN pack ON rc.release_id = pack.pending_id),
+                mem AS (SELECT m.component_id
+                          FROM integration_pack_members m JOIN pack ON m.integration_pack_id = pack.id)
+                SELECT c.id, c.name, c.type, cur.package_version, pend.package_version, %s,
+                       m.component_id IS NULL
+                FROM (SELECT component_id FROM mem
+                      UNION SELECT component_id FROM cur
+                      UNION SELECT component_id FROM pend) listed
+                JOIN components c ON c.id = listed.component_id
+                LEFT JOIN cur ON cur.component_id = c.id
+                LEFT JOIN pend ON pend.component_id = c.id
+                LEFT JOIN mem m ON m.component_id = c.id
+                ORDER BY c.name, c.id""".formatted(NEWEST_SHAREABLE.formatted("package_version")), statement -> {
+            statement.setObject(1, packId);
+            List<Publication> publications = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    publications.add(new Publication(
+                            rows.getObject(1, UUID.class),
+                            rows.getString(2),
+                            ComponentType.valueOf(rows.getString(3)),
+                            rows.getString(4),
+                            rows.getString(5),
+                            rows.getString(6),
+                            rows.getBoolean(7)));
+                }
+            }
+            return publications;
+        });
+    }
+
+    private static List<PackSummary> summaries(PreparedStatement statement) throws SQLException {
+        List<PackSummary> packs = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                int currentNumber = rows.getInt(7);
+                PackSummary.Current current =
+                        rows.wasNull() ? null : new PackSummary.Current(currentNumber, instant(rows, 8));
+                int pendingNumber = rows.getInt(9);
+                PackSummary.Pending pending = rows.wasNull()
+                        ? null
+                        : new PackSummary.Pending(
+                                pendingNumber, rows.getObject(10, LocalDate.class), instant(rows, 11));
+                packs.add(new PackSummary(
+                        rows.getObject(1, UUID.class),
+                        rows.getString(2),
+                        rows.getString(3),
+                        InstallationType.valueOf(rows.getString(4)),
+                        instant(rows, 5),
+                        instant(rows, 6),
+                        current,
+                        pending,
+                        rows.getBoolean(13),
+                        rows.getInt(12)));
+            }
+        }
+        return packs;
+    }
+
+    private static Instant instant(ResultSet rows, int column) throws SQLException {
+        Timestamp timestamp = rows.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

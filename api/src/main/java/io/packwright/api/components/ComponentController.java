@@ -1,0 +1,117 @@
+package io.packwright.api.components;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.idempotency.Created;
+import io.packwright.api.idempotency.IdempotentCreations;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/components}: a partner's catalog of components and their immutable, versioned
+ * packages. Partners only: managed accounts and platform operators get 403.
+ */
+@Controller("/api/v1/components")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Components")
+class ComponentController {
+
+    private final ComponentService components;
+    private final CallerResolver callers;
+    private final IdempotentCreations idempotent;
+
+    ComponentController(ComponentService components, CallerResolver callers, IdempotentCreations idempotent) {
+        this.components = components;
+        this.callers = callers;
+        this.idempotent = idempotent;
+    }
+
+    /** Creates a component in the calling partner's catalog. */
+    @Post
+    @Status(HttpStatus.CREATED)
+    HttpResponse<ComponentResponse> createComponent(
+            Authentication authentication,
+            HttpRequest<?> request,
+            @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
+            @Valid @Body CreateComponentRequest body) {
+        Caller caller = callers.resolve(authentication);
+        return idempotent.create(caller, idempotencyKey, request, body, Argument.of(ComponentResponse.class), () -> {
+            ComponentResponse component = components.create(caller, body);
+            return Created.created(component, "/api/v1/components/" + component.id());
+        });
+    }
+
+    /** The calling partner's components, in creation order. */
+    @Get
+    PageResponse<ComponentResponse> listComponents(
+            Authentication authentication,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return components.list(callers.resolve(authentication), PageRequest.of(limit, pageToken));
+    }
+
+    /** One of the calling partner's components. */
+    @Get("/{id}")
+    ComponentResponse getComponent(Authentication authentication, @PathVariable UUID id) {
+        return components.get(callers.resolve(authentication), id);
+    }
+
+    /**
+     * Packages a component: an immutable package with a version unique per component (409 when it
+     * exists), a shareable flag and the extensions it declares (keys unique within the package).
+     */
+    @Post("/{id}/packages")
+    @Status(HttpStatus.CREATED)
+    HttpResponse<PackagedComponentResponse> createPackage(
+            Authentication authentication,
+            HttpRequest<?> request,
+            @PathVariable UUID id,
+            @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
+            @Valid @Body CreatePackageRequest body) {
+        Caller caller = callers.resolve(authentication);
+        return idempotent.create(
+                caller, idempotencyKey, request, body, Argument.of(PackagedComponentResponse.class), () -> {
+                    PackagedComponentResponse pkg = components.createPackage(caller, id, body);
+                    return Created.created(pkg, "/api/v1/components/" + id + "/packages/" + pkg.id());
+                });
+    }
+
+    /** One package of one of the calling partner's components (where a created package's Location points). */
+    @Get("/{id}/packages/{packageId}")
+    PackagedComponentResponse getPackage(
+            Authentication authentication, @PathVariable UUID id, @PathVariable UUID packageId) {
+        return components.getPackage(callers.resolve(authentication), id, packageId);
+    }
+
+    /** The packages of one of the calling partner's components, newest first. */
+    @Get("/{id}/packages")
+    PageResponse<PackagedComponentResponse> listPackages(
+            Authentication authentication,
+            @PathVariable UUID id,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return components.listPackages(callers.resolve(authentication), id, PageRequest.newestFirst(limit, pageToken));
+    }
+}

@@ -1,0 +1,166 @@
+package io.packwright.api.components;
+
+import io.micronaut.data.exceptions.DataAccessException;
+import io.packwright.activities.store.ConstraintViolations;
+import io.packwright.activities.store.Ids;
+import io.packwright.activities.store.component.ComponentEntity;
+import io.packwright.activities.store.component.ComponentRepository;
+import io.packwright.activities.store.component.PackageExtension;
+import io.packwright.activities.store.component.PackageExtensionStore;
+import io.packwright.activities.store.component.PackagedComponentEntity;
+import io.packwright.activities.store.component.PackagedComponentRepository;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.ApiException;
+import io.packwright.api.problem.FieldError;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A partner's catalog: its components and their immutable packages. Only partners have a catalog;
+ * a component of another partner is not found.
+ */
+@Singleton
+public class ComponentService {
+
+    private final ComponentRepository components;
+    private final PackagedComponentRepository packages;
+    private final PackageExtensionStore extensions;
+    private final Clock clock;
+
+    ComponentService(
+            ComponentRepository components,
+            PackagedComponentRepository packages,
+            PackageExtensionStore extensions,
+            Clock clock) {
+        this.components = components;
+        this.packages = packages;
+        this.extensions = extensions;
+        this.clock = clock;
+    }
+
+    /** Creates a component in the caller's catalog. */
+    @Transactional
+    public ComponentResponse create(Caller caller, CreateComponentRequest request) {
+        UUID partner = partner(caller);
+        ComponentEntity component = new ComponentEntity(
+                Ids.next(),
+                partner,
+                request.name(),
+                request.type(),
+                Boolean.TRUE.equals(request.containsProcessRoute()),
+                now());
+        return ComponentResponse.of(components.save(component));
+    }
+
+    /** One of the caller's components. */
+    @Transactional
+    public ComponentResponse get(Caller caller, UUID id) {
+        return ComponentResponse.of(owned(caller, id));
+    }
+
+    /** The caller's components in creation order. */
+    @Transactional
+    public PageResponse<ComponentResponse> list(Caller caller, PageRequest page) {
+        List<ComponentEntity> rows = components.findPage(partner(caller), page.after(), page.fetchSize());
+        return page.toPage(rows, ComponentEntity::id, ComponentResponse::of);
+    }
+
+    /** Packages one of the caller's components; 409 when the version exists already. */
+    @Transactional
+    public PackagedComponentResponse createPackage(Caller caller, UUID componentId, CreatePackageRequest request) {
+        ComponentEntity component = owned(caller, componentId);
+        List<PackageExtension> declared = request.extensions() == null
+                ? List.of()
+                : request.extensions().stream()
+                        .map(ExtensionDefinition::toExtension)
+                        .toList();
+        checkKeysUnique(declared);
+        PackagedComponentEntity pkg = new PackagedComponentEntity(
+                Ids.next(), component.id(), request.packageVersion(), request.shareable(), request.notes(), now());
+        try {
+            pkg = packages.save(pkg);
+        } catch (DataAccessException e) {
+            if (ConstraintViolations.violates(e, PackagedComponentRepository.VERSION_UNIQUE)) {
+                throw ApiException.conflict("Component '" + component.name() + "' already has a package with"
+                        + " packageVersion '" + request.packageVersion() + "'. Packages are immutable: create"
+                        + " the new package with another packageVersion.");
+            }
+            throw e;
+        }
+        extensions.insertAll(pkg.id(), declared);
+        return PackagedComponentResponse.of(
+                pkg, extensions.findByPackages(List.of(pkg.id())).get(pkg.id()));
+    }
+
+    /** One package of one of the caller's components. */
+    @Transactional
+    public PackagedComponentResponse getPackage(Caller caller, UUID componentId, UUID packageId) {
+        ComponentEntity component = owned(caller, componentId);
+        PackagedComponentEntity pkg = packages.findById(packageId)
+                .filter(found -> found.componentId().equals(component.id()))
+                .orElseThrow(
+                        () -> ApiException.notFound("Component " + componentId + " has no package " + packageId + "."));
+        return PackagedComponentResponse.of(
+                pkg, extensions.findByPackages(List.of(pkg.id())).get(pkg.id()));
+    }
+
+    /** The packages of one of the caller's components, newest first. */
+    @Transactional
+    public PageResponse<PackagedComponentResponse> listPackages(Caller caller, UUID componentId, PageRequest page) {
+        ComponentEntity component = owned(caller, componentId);
+        List<PackagedComponentEntity> rows =
+                packages.findNewestFirstPage(component.id(), page.before(), page.fetchSize());
+        Map<UUID, List<PackageExtension>> byPackage = extensions.findByPackages(
+                rows.stream().map(PackagedComponentEntity::id).toList());
+        return page.toPage(
+                rows, PackagedComponentEntity::id, pkg -> PackagedComponentResponse.of(pkg, byPackage.get(pkg.id())));
+    }
+
+    private ComponentEntity owned(Caller caller, UUID id) {
+        return components
+                .findOwned(id, partner(caller))
+                .orElseThrow(() -> ApiException.notFound("No component " + id + " is in your catalog."));
+    }
+
+    private static UUID partner(Caller caller) {
+        if (caller.isAdmin()) {
+            throw ApiException.forbidden("Platform operators have no catalog; components belong to partners. Call"
+                    + " this endpoint with a partner's token.");
+        }
+        if (caller.isManaged()) {
+            throw ApiException.forbidden(
+                    "Managed accounts have no catalog; components are created and packaged by your partner.");
+        }
+        return caller.accountId();
+    }
+
+    private static void checkKeysUnique(List<PackageExtension> declared) {
+        Map<String, Integer> first = new HashMap<>();
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < declared.size(); i++) {
+            Integer earlier = first.putIfAbsent(declared.get(i).key(), i);
+            if (earlier != null) {
+                errors.add(new FieldError(
+                        "extensions[" + i + "].key",
+                        "repeats the key of extensions[" + earlier + "]; keys must be unique within a package"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidFields(errors);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

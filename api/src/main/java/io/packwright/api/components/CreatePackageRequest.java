@@ -1,0 +1,27 @@
+package io.packwright.api.components;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+
+/**
+ * Packages the current state of a component as an immutable, versioned package.
+ *
+ * @param packageVersion 1 to 255 characters, unique per component
+ * @param shareable whether the package may go into integration packs; a pack's next release takes the
+ *     newest shareable package of each member
+ * @param notes at most 10000 characters
+ * @param extensions at most 1000, with keys unique within the package; none when absent
+ */
+@Serdeable
+public record CreatePackageRequest(
+        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        String packageVersion,
+
+        @NotNull Boolean shareable,
+        @Nullable @Size(max = 10000) String notes,
+        @Nullable @Size(max = 1000) List<@NotNull @Valid ExtensionDefinition> extensions) {}

@@ -1,0 +1,40 @@
+package io.packwright.api.components;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.activities.store.component.ExtensionKind;
+import io.packwright.activities.store.component.PackageExtension;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * An extension that a packaged component declares: a setting that each installed instance of a pack
+ * can give its own value. Components shared between processes of one pack must declare a key with
+ * the same {@code kind}, {@code required} and {@code secret}.
+ *
+ * @param key 1 to 255 characters, unique within the package
+ * @param kind what kind of setting it is
+ * @param required whether an instance needs a value (its own or the default)
+ * @param secret whether instance values are stored encrypted and never shown
+ * @param defaultValue used when an instance sets none; at most 10000 characters
+ */
+@Serdeable
+public record ExtensionDefinition(
+        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        String key,
+
+        @NotNull ExtensionKind kind,
+        @NotNull Boolean required,
+        @NotNull Boolean secret,
+        @Nullable @Size(max = 10000) String defaultValue) {
+
+    static ExtensionDefinition of(PackageExtension extension) {
+        return new ExtensionDefinition(
+                extension.key(), extension.kind(), extension.required(), extension.secret(), extension.defaultValue());
+    }
+
+    PackageExtension toExtension() {
+        return new PackageExtension(key, kind, required, secret, defaultValue);
+    }
+}

@@ -1,0 +1,123 @@
+package io.packwright.api.packs;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.transaction.TransactionOperations;
+import io.packwright.activities.store.pack.PackDeletionStore;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes the deletion of integration packs. A DELETE only marks the pack deleted (see {@link
+ * PackDeletionStore}); this removes what the pack leaves behind: it stops the pack's release
+ * workflows through {@link ReleaseWorkflowCanceller}, uninstalls its instances (with their
+ * attachments, extension values and ledger rows) and finally removes the pack row, whose foreign
+ * keys cascade to members, account group entries and releases.
+ *
+ * <p>Each pack is cleaned up right after its DELETE commits ({@link #cleanUpSoon}), and every sweep
+ * ({@code packwright.pack-deletion.sweep-interval}, default 1 minute) picks up every pack whose
+ * clean-up has not finished: after a crash, a restart, or while Temporal was unreachable. Several api
+ * processes may sweep at once; the steps are idempotent and skip the rows that another one holds.
+ *
+ * <p>Instances are removed in batches of {@code packwright.pack-deletion.batch-size} (default 1000),
+ * one transaction each, never in one transaction for the whole pack: a pack may have a million
+ * instances, and one transaction for all of them would hold their locks and its undo for minutes,
+ * block vacuum, and lose everything it did when the process dies. A batch that commits stays done.
+ */
+@Singleton
+public class DeletedPackSweeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeletedPackSweeper.class);
+
+    private final PackDeletionStore store;
+    private final ReleaseWorkflowCanceller workflows;
+    private final TransactionOperations<Connection> transactions;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final int batchSize;
+    private final int packsPerSweep;
+
+    DeletedPackSweeper(
+            PackDeletionStore store,
+            ReleaseWorkflowCanceller workflows,
+            TransactionOperations<Connection> transactions,
+            @Named(TaskExecutors.IO) ExecutorService executor,
+            Clock clock,
+            @Value("${packwright.pack-deletion.batch-size:1000}") int batchSize,
+            @Value("${packwright.pack-deletion.packs-per-sweep:100}") int packsPerSweep) {
+        this.store = store;
+        this.workflows = workflows;
+        this.transactions = transactions;
+        this.executor = executor;
+        this.clock = clock;
+        this.batchSize = batchSize;
+        this.packsPerSweep = packsPerSweep;
+    }
+
+    /** Cleans up every deleted pack whose clean-up has not finished (up to a bound per sweep). */
+    @Scheduled(
+            fixedDelay = "${packwright.pack-deletion.sweep-interval:1m}",
+            initialDelay = "${packwright.pack-deletion.sweep-initial-delay:30s}")
+    public void sweep() {
+        List<UUID> deleted = transactions.executeRead(status -> store.findDeleting(packsPerSweep));
+        deleted.forEach(this::cleanUpOrLeaveForTheNextSweep);
+    }
+
+    /** Starts the clean-up of a pack whose deletion has just committed, without waiting for it. */
+    void cleanUpSoon(UUID packId) {
+        executor.execute(() -> cleanUpOrLeaveForTheNextSweep(packId));
+    }
+
+    /**
+     * Runs the clean-up of the deleted pack {@code packId} as far as it gets now.
+     *
+     * @return whether the pack is gone: false while its workflows could not be stopped yet, or while
+     *     another clean-up still holds some of its instances
+     */
+    public boolean cleanUp(UUID packId) {
+        transactions.executeWrite(status -> store.cancelOpenReleases(packId, clock.instant()));
+        boolean workflowsStopped = stopWorkflows(packId);
+        long uninstalled = 0;
+        int batch;
+        do {
+            batch = transactions.executeWrite(status -> store.deleteInstanceBatch(packId, batchSize));
+            uninstalled += batch;
+        } while (batch > 0);
+        // the pack row keeps the releases' workflow ids until every workflow is known to be stopped
+        boolean removed = workflowsStopped && transactions.executeWrite(status -> store.deletePackIfEmpty(packId));
+        if (removed) {
+            LOG.info("deleted integration pack {} is cleaned up ({} instances uninstalled)", packId, uninstalled);
+        }
+        return removed;
+    }
+
+    private void cleanUpOrLeaveForTheNextSweep(UUID packId) {
+        try {
+            cleanUp(packId);
+        } catch (RuntimeException e) {
+            LOG.warn("clean-up of deleted integration pack {} failed; the next sweep retries it", packId, e);
+        }
+    }
+
+    private boolean stopWorkflows(UUID packId) {
+        List<String> workflowIds = transactions.executeRead(status -> store.unfinishedReleaseWorkflowIds(packId));
+        if (workflowIds.isEmpty()) {
+            return true;
+        }
+        try {
+            workflows.cancelReleaseWorkflows(new DeletedPackReleases(packId, workflowIds));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("could not stop the release workflows of deleted integration pack {}; will retry", packId, e);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.packwright.api.packs;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.idempotency.Created;
+import io.packwright.api.idempotency.IdempotentCreations;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/integration-packs}: a partner's integration packs and their contents. Partners with
+ * the feature {@code integrationPackManagement} only; everyone else gets 403.
+ */
+@Controller("/api/v1/integration-packs")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Integration packs")
+class IntegrationPackController {
+
+    private final IntegrationPackService packs;
+    private final PackContentService contents;
+    private final DeletedPackSweeper sweeper;
+    private final CallerResolver callers;
+    private final IdempotentCreations idempotent;
+
+    IntegrationPackController(
+            IntegrationPackService packs,
+            PackContentService contents,
+            DeletedPackSweeper sweeper,
+            CallerResolver callers,
+            IdempotentCreations idempotent) {
+        this.packs = packs;
+        this.contents = contents;
+        this.sweeper = sweeper;
+        this.callers = callers;
+        this.idempotent = idempotent;
+    }
+
+    /**
+     * Creates an integration pack. Its name is unique among the partner's packs (409); a {@code MULTI}
+     * pack needs the feature {@code multiInstallIntegrationPacks} (403).
+     */
+    @Post
+    @Status(HttpStatus.CREATED)
+    HttpResponse<IntegrationPackResponse> createIntegrationPack(
+            Authentication authentication,
+            HttpRequest<?> request,
+            @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
+            @Valid @Body CreateIntegrationPackRequest body) {
+        Caller caller = callers.resolve(authentication);
+        return idempotent.create(
+                caller, idempotencyKey, request, body, Argument.of(IntegrationPackResponse.class), () -> {
+                    IntegrationPackResponse pack = packs.create(caller, body);
+                    return Created.created(pack, "/api/v1/integration-packs/" + pack.id());
+                });
+    }
+
+    /** The calling partner's integration packs, in creation order. */
+    @Get
+    PageResponse<IntegrationPackResponse> listIntegrationPacks(
+            Authentication authentication,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return packs.list(callers.resolve(authentication), PageRequest.of(limit, pageToken));
+    }
+
+    /** One of the calling partner's integration packs. */
+    @Get("/{id}")
+    IntegrationPackResponse getIntegrationPack(Authentication authentication, @PathVariable UUID id) {
+        return packs.get(callers.resolve(authentication), id);
+    }
+
+    /**
+     * Renames a pack or changes its description. The installation type never changes: a body with
+     * {@code installationType} is 400.
+     */
+    @Patch("/{id}")
+    IntegrationPackResponse updateIntegrationPack(
+            Authentication authentication, @PathVariable UUID id, @Valid @Body UpdateIntegrationPackRequest body) {
+        return packs.update(callers.resolve(authentication), id, body);
+    }
+
+    /**
+     * Deletes a pack: at once it is 404 everywhere and its name is free; its pending release is
+     * cancelled, it leaves every account group, and its instances are uninstalled in every account
+     * (with their environment attachments) right afterwards, also when the service restarts midway.
+     */
+    @Delete("/{id}")
+    @Status(HttpStatus.NO_CONTENT)
+    void deleteIntegrationPack(Authentication authentication, @PathVariable UUID id) {
+        packs.delete(callers.resolve(authentication), id);
+        sweeper.cleanUpSoon(id);
+    }
+
+    /**
+     * Adds one of the partner's components to the pack (idempotent). 400 for a PROCESS_ROUTE,
+     * CERTIFICATE or CUSTOM_LIBRARY component, a PROCESS that contains process routes, or an
+     * API_SERVICE in a MULTI pack; 409 when the component has no shareable package, the pack holds 100
+     * components, or another member declares one of its extension keys with other kind, required or
+     * secret settings.
+     */
+    @Put("/{id}/components/{componentId}")
+    @Status(HttpStatus.NO_CONTENT)
+    void addComponent(Authentication authentication, @PathVariable UUID id, @PathVariable UUID componentId) {
+        contents.addComponent(callers.resolve(authentication), id, componentId);
+    }
+
+    /** Removes a component from the pack (idempotent: 204 also when it is not a member). */
+    @Delete("/{id}/components/{componentId}")
+    @Status(HttpStatus.NO_CONTENT)
+    void removeComponent(Authentication authentication, @PathVariable UUID id, @PathVariable UUID componentId) {
+        contents.removeComponent(callers.resolve(authentication), id, componentId);
+    }
+
+    /**
+     * The pack's publications: each member and each component of its current or pending release, with
+     * its version in the current and pending release, the version a new release would take, and
+     * whether it was removed from the pack.
+     */
+    @Get("/{id}/publications")
+    PublicationsResponse listPublications(Authentication authentication, @PathVariable UUID id) {
+        return contents.publications(callers.resolve(authentication), id);
+    }
+}

@@ -1,0 +1,22 @@
+package io.packwright.api.packs;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.activities.store.pack.InstallationType;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Renames a pack or changes its description; absent fields stay as they are.
+ *
+ * @param name 1 to 255 characters, unique among the partner's packs
+ * @param description at most 500 characters
+ * @param installationType never accepted: the installation type of a pack cannot change (400)
+ */
+@Serdeable
+public record UpdateIntegrationPackRequest(
+        @Nullable @Size(min = 1, max = 255) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        String name,
+
+        @Nullable @Size(max = 500) String description,
+        @Nullable InstallationType installationType) {}
