@@ -4,7 +4,6 @@ import static io.packwright.api.support.ApiClient.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +14,6 @@ import io.packwright.api.support.GroupFixtures;
 import io.packwright.api.support.Tokens;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,17 +43,6 @@ class AccountGroupsApiTest extends ApiTestBase {
     private UUID othersCustomer;
     private UUID pack;
     private UUID othersPack;
-
-    /**
-     * A random port: application.yml fixes 8080, which other builds on the same machine use at the
-     * same time.
-     */
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(super.getProperties());
-        properties.put("micronaut.server.port", "-1");
-        return properties;
-    }
 
     @BeforeAll
     void tenants() {
@@ -188,7 +175,7 @@ class AccountGroupsApiTest extends ApiTestBase {
                 api.put(GROUPS + "/" + created.get(3) + "/integration-packs/" + listerPack, listerToken, "")
                         .status());
 
-        List<Map<String, Object>> listed = listAll(listerToken, 2);
+        List<Map<String, Object>> listed = listAll(GROUPS, listerToken, 2);
         assertEquals(created, listed.stream().map(group -> group.get("id")).toList());
         Map<String, Object> withMembers = listed.get(3);
         assertEquals(List.of(listerCustomer.toString()), withMembers.get("accountIds"));
@@ -352,7 +339,7 @@ class AccountGroupsApiTest extends ApiTestBase {
         fixtures.softDeletePack(doomed);
 
         assertEquals(List.of(pack.toString()), read(group).get("integrationPackIds"));
-        Map<String, Object> listed = listAll(token, 500).stream()
+        Map<String, Object> listed = listAll(GROUPS, token, 500).stream()
                 .filter(g -> g.get("id").equals(group.toString()))
                 .findFirst()
                 .orElseThrow();
@@ -439,31 +426,8 @@ class AccountGroupsApiTest extends ApiTestBase {
         return read.body();
     }
 
-    private List<Map<String, Object>> listAll(String listToken, int pageSize) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        String pageToken = null;
-        do {
-            ApiResponse page = api.get(
-                    GROUPS + "?limit=" + pageSize + (pageToken == null ? "" : "&pageToken=" + pageToken), listToken);
-            assertEquals(200, page.status(), page::toString);
-            assertTrue(page.items().size() <= pageSize);
-            all.addAll(page.items());
-            pageToken = (String) page.get("nextPageToken");
-        } while (pageToken != null);
-        return all;
-    }
-
     private static void assertNoContent(ApiResponse response) {
         assertEquals(204, response.status(), response::toString);
         assertTrue(response.raw().isEmpty(), response::toString);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void assertFieldError(ApiResponse problem, String field) {
-        List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
-        assertNotNull(errors, () -> "no field errors in " + problem);
-        assertTrue(
-                errors.stream().anyMatch(error -> field.equals(error.get("field"))),
-                () -> "no error for field " + field + " in " + problem);
     }
 }

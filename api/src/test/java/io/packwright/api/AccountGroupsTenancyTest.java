@@ -12,9 +12,7 @@ import io.packwright.api.support.GroupFixtures;
 import io.packwright.api.support.Tokens;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -60,17 +58,6 @@ class AccountGroupsTenancyTest extends ApiTestBase {
     }
 
     private record Target(ApiClient api, String token, UUID group, UUID account, UUID pack) {}
-
-    /**
-     * A random port: application.yml fixes 8080, which other builds on the same machine use at the
-     * same time.
-     */
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(super.getProperties());
-        properties.put("micronaut.server.port", "-1");
-        return properties;
-    }
 
     @BeforeAll
     void tenants() {

@@ -3,7 +3,6 @@ package io.packwright.api;
 import static io.packwright.api.support.ApiClient.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -575,31 +574,5 @@ class AccountsApiTest extends ApiTestBase {
             pool.shutdownNow();
         }
         assertEquals(before + 1, accounts());
-    }
-
-    private List<Map<String, Object>> listAll(String path, String token, int pageSize) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        String pageToken = null;
-        do {
-            ApiResponse page =
-                    api.get(path + "?limit=" + pageSize + (pageToken == null ? "" : "&pageToken=" + pageToken), token);
-            assertEquals(200, page.status(), page::toString);
-            assertTrue(page.items().size() <= pageSize);
-            all.addAll(page.items());
-            pageToken = (String) page.get("nextPageToken");
-        } while (pageToken != null);
-        return all;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void assertFieldError(ApiResponse problem, String field) {
-        List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
-        assertNotNull(errors, () -> "no field errors in " + problem);
-        assertTrue(
-                errors.stream()
-                        .anyMatch(error -> field.equals(error.get("field"))
-                                && error.get("message") instanceof String message
-                                && !message.isBlank()),
-                () -> "no error for field " + field + " in " + problem);
     }
 }

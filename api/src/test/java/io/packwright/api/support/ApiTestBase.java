@@ -1,6 +1,7 @@
 package io.packwright.api.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.json.JsonMapper;
@@ -15,7 +16,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +96,36 @@ public abstract class ApiTestBase implements TestPropertyProvider {
                 !detail.contains("Exception") && !detail.contains("io.packwright") && !detail.contains("SQL"),
                 () -> "detail leaks internals: " + detail);
         return response;
+    }
+
+    /** Every item of a list, read page by page with {@code pageSize}. */
+    protected List<Map<String, Object>> listAll(String path, String token, int pageSize) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        String pageToken = null;
+        do {
+            String separator = path.contains("?") ? "&" : "?";
+            ApiResponse page = api.get(
+                    path + separator + "limit=" + pageSize + (pageToken == null ? "" : "&pageToken=" + pageToken),
+                    token);
+            assertEquals(200, page.status(), page::toString);
+            assertTrue(page.items().size() <= pageSize, page::toString);
+            all.addAll(page.items());
+            pageToken = (String) page.get("nextPageToken");
+        } while (pageToken != null);
+        return all;
+    }
+
+    /** Asserts that a 400 problem names {@code field} with a message. */
+    @SuppressWarnings("unchecked")
+    protected static void assertFieldError(ApiResponse problem, String field) {
+        List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
+        assertNotNull(errors, () -> "no field errors in " + problem);
+        assertTrue(
+                errors.stream()
+                        .anyMatch(error -> field.equals(error.get("field"))
+                                && error.get("message") instanceof String message
+                                && !message.isBlank()),
+                () -> "no error for field " + field + " in " + problem);
     }
 
     /** A single number from SQL, to check what a request did (or did not) change. */
