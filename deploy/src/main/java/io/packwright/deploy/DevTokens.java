@@ -1,0 +1,54 @@
+package io.packwright.deploy;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Ready-to-use bearer tokens for a local stack: HS256 JWTs signed with the same secret the api
+ * validates with, so that a developer can call the API right after start.
+ */
+final class DevTokens {
+
+    /** The api's built-in HS256 secret when {@code PACKWRIGHT_JWT_SECRET} is unset (its application.yml). */
+    static final String DEV_SECRET = "packwright-dev-secret-change-me-0123456789abcdef";
+
+    static final Duration ADMIN_TOKEN_VALIDITY = Duration.ofDays(30);
+
+    private DevTokens() {}
+
+    /**
+     * A platform operator's token: {@code sub} {@code admin}, {@code roles: ["ADMIN"]}.
+     *
+     * @param secret the HS256 secret, at least 32 bytes
+     * @param now the issue time
+     */
+    static String adminToken(String secret, Instant now) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject("admin")
+                .claim("roles", List.of("ADMIN"))
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ADMIN_TOKEN_VALIDITY)))
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
+        try {
+            jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("cannot sign the admin token with PACKWRIGHT_JWT_SECRET", e);
+        }
+        return jwt.serialize();
+    }
+}

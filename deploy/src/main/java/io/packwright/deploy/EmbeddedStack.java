@@ -1,0 +1,426 @@
+package io.packwright.deploy;
+
+import io.packwright.activities.store.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one-command embedded stack: an embedded PostgreSQL (or an external one), Temporal's Java test
+ * server (or an external frontend), then the worker and the api as separate processes from the
+ * runnable jars in the {@code stack/} directory next to this launcher. It prints the URLs and an
+ * admin token once both answer {@code /health}, and stops everything in reverse order on
+ * SIGTERM/SIGINT or when a child dies.
+ *
+ * <p>Exit codes: 143 after SIGTERM and 130 after SIGINT (the JVM's own, after a clean stop), 1 when
+ * the stack could not start or a child died, 2 for a configuration error.
+ */
+public final class EmbeddedStack {
+
+    static final String DATABASE = "packwright";
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+    private static final int LOG_TAIL_LINES = 60;
+
+    private final StackConfig config;
+    private final Path stackDirectory;
+    private final String javaExecutable;
+    private final Deque<Component> running = new ArrayDeque<>();
+    private volatile boolean stopping;
+
+    EmbeddedStack(StackConfig config, Path stackDirectory, String javaExecutable) {
+        this.config = config;
+        this.stackDirectory = stackDirectory;
+        this.javaExecutable = javaExecutable;
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0) {
+            boolean help = List.of("-h", "--help").contains(args[0]);
+            (help ? System.out : System.err).println(usage());
+            System.exit(help ? 0 : 2);
+        }
+        StackConfig config;
+        try {
+            config = StackConfig.fromEnvironment(System.getenv(), Path.of(""));
+        } catch (IllegalArgumentException e) {
+            System.err.println("packwright: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        EmbeddedStack stack = new EmbeddedStack(config, stackDirectory(), javaExecutable());
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "packwright-stop"));
+        int exitCode = stack.run();
+        // Stop before exiting rather than in the hook, where other libraries' hooks run
+        // concurrently and could stop PostgreSQL under the api and the worker.
+        stack.stop();
+        System.exit(exitCode);
+    }
+
+    /** Starts the stack, prints the banner and blocks until a child dies; returns the exit code. */
+    int run() {
+        Started started;
+        try {
+            started = start();
+        } catch (ChildProcess.StartupException e) {
+            if (!stopping) {
+                LOG.error(
+                        "{}. Last lines of {}:\n{}",
+                        e.getMessage(),
+                        e.child().logFile(),
+                        e.child().logTail(LOG_TAIL_LINES));
+            }
+            return 1;
+        } catch (StackStoppingException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                LOG.error("The stack could not start: {}", e.getMessage());
+                LOG.debug("Cause", e);
+            }
+            return 1;
+        }
+        System.out.println(started.banner().render());
+        System.out.flush();
+        return awaitUnexpectedExit(started.worker(), started.api());
+    }
+
+    private Started start() throws InterruptedException {
+        Instant launched = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+        LOG.info("Starting the Packwright embedded stack, data in {}", config.dataDirectory());
+        Path workerJar = requireJar("packwright-worker.jar");
+        Path apiJar = requireJar("packwright-api.jar");
+        Database database = config.embeddedPostgres() ? startPostgres() : externalDatabase();
+        String temporalAddress = config.embeddedTemporal() ? startTemporal() : config.temporalAddress();
+
+        Map<String, String> common = new HashMap<>(database.environment());
+        common.put("TEMPORAL_ADDRESS", temporalAddress);
+        common.put("TEMPORAL_NAMESPACE", config.temporalNamespace());
+        Map<String, String> apiEnvironment = new HashMap<>(common);
+        apiEnvironment.put("PACKWRIGHT_JWT_SECRET", config.jwtSecret());
+
+        // Started together: the two JVMs warm up in parallel, and Flyway serialises their
+        // migration runs with a PostgreSQL advisory lock.
+        ChildProcess worker = startChild("worker", workerJar, freeIfZero(config.workerPort()), common);
+        ChildProcess api = startChild("api", apiJar, freeIfZero(config.apiPort()), apiEnvironment);
+        ChildProcess.awaitHealthy(List.of(worker, api), HEALTH_TIMEOUT);
+
+        Banner banner = new Banner(
+                Duration.between(launched, Instant.now()),
+                baseUrl(api.healthUri()),
+                worker.healthUri().toString(),
+                temporalAddress,
+                config.temporalNamespace(),
+                config.embeddedTemporal(),
+                database.jdbcUrl(),
+                config.embeddedPostgres() ? config.postgresDirectory() : null,
+                api.logFile(),
+                worker.logFile(),
+                DevTokens.adminToken(config.jwtSecret(), Instant.now()),
+                config.devSecret());
+        return new Started(worker, api, banner);
+    }
+
+    /**
+     * Stops whatever runs, newest first: the api and the worker (signalled together, each given
+     * {@link ChildProcess#STOP_GRACE}), then Temporal, then PostgreSQL. Waits for a component that
+     * is starting right now, so that nothing outlives the launcher.
+     */
+    synchronized void stop() {
+        stopping = true;
+        if (running.isEmpty()) {
+            return;
+        }
+        LOG.info("Stopping the Packwright embedded stack");
+        running.stream()
+                .map(Component::closeable)
+                .filter(ChildProcess.class::isInstance)
+                .forEach(child -> ((ChildProcess) child).requestStop());
+        while (!running.isEmpty()) {
+            Component component = running.pop();
+            long started = System.nanoTime();
+            try {
+                component.closeable().close();
+                LOG.info("{} stopped in {} ms", component.name(), (System.nanoTime() - started) / 1_000_000);
+            } catch (Exception e) {
+                LOG.error("Could not stop {} cleanly", component.name(), e);
+            }
+        }
+        LOG.info("The Packwright embedded stack has stopped");
+    }
+
+    private int awaitUnexpectedExit(ChildProcess worker, ChildProcess api) {
+        ChildProcess dead = (ChildProcess) CompletableFuture.anyOf(
+                        worker.onExit().thenApply(process -> worker),
+                        api.onExit().thenApply(process -> api))
+                .join();
+        if (!stopping) {
+            LOG.error(
+                    "The {} process (pid {}) exited on its own with code {}; stopping the stack. Its log: {}\n{}",
+                    dead.name(),
+                    dead.pid(),
+                    dead.exitValue(),
+                    dead.logFile(),
+                    dead.logTail(LOG_TAIL_LINES));
+        }
+        return 1;
+    }
+
+    private Database startPostgres() {
+        Path directory = config.postgresDirectory();
+        Optional<PostmasterPidFile> running = PostmasterPidFile.read(directory)
+                .filter(pidFile -> pidFile.runningProcess().isPresent());
+        if (running.isPresent()) {
+            long pid = running.get().pid();
+            throw new IllegalStateException("PostgreSQL (pid " + pid + ") already runs on " + directory
+                    + ": another Packwright stack uses this data directory, or a launcher that was killed left it"
+                    + " behind. Stop that stack, or end the leftover server with 'kill -INT " + pid + "' (and any"
+                    + " leftover packwright-api/packwright-worker java processes), then start again.");
+        }
+        if (Files.exists(directory.resolve("PG_VERSION"))) {
+            LOG.info("Starting PostgreSQL on the existing cluster in {}", directory);
+        } else {
+            LOG.info("Initialising a new PostgreSQL cluster in {} (first start only)", directory);
+        }
+        Instant attempt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        EmbeddedPostgresServer postgres;
+        try {
+            postgres = launch("PostgreSQL", () -> {
+                try {
+                    return EmbeddedPostgresServer.startPersistent(directory, config.postgresPort());
+                } catch (RuntimeException e) {
+                    stopServerStartedSince(directory, attempt);
+                    throw e;
+                }
+            });
+        } catch (StackStoppingException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot start PostgreSQL on port " + config.postgresPort() + " in " + directory
+                            + " (set PACKWRIGHT_POSTGRES_PORT to a free port, or 0): " + rootMessage(e),
+                    e);
+        }
+        postgres.createDatabaseIfMissing(DATABASE);
+        String jdbcUrl = postgres.jdbcUrl(DATABASE);
+        LOG.info("PostgreSQL is up: {}", jdbcUrl);
+        return new Database(jdbcUrl, EmbeddedPostgresServer.SUPERUSER, "");
+    }
+
+    /**
+     * A start that fails half-way can leave the server running with nothing to stop it: when the
+     * JVM begins to shut down, zonky fails to register its shutdown hook while its {@code pg_ctl -w
+     * start} still runs. So let that finish, then stop what it started.
+     */
+    private static void stopServerStartedSince(Path directory, Instant attempt) {
+        ProcessHandle.current().children().forEach(child -> {
+            try {
+                child.onExit().get(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("{} is still running", child.info().command().orElse("pid " + child.pid()));
+            }
+        });
+        Optional<PostmasterPidFile> started = PostmasterPidFile.read(directory)
+                .filter(pidFile -> !pidFile.started().isBefore(attempt));
+        if (started.isEmpty()) {
+            return;
+        }
+        LOG.info(
+                "Stopping the PostgreSQL server (pid {}) whose start failed",
+                started.get().pid());
+        try {
+            if (!started.get().stop(Duration.ofSeconds(30))) {
+                LOG.warn(
+                        "PostgreSQL (pid {}) is still running; end it with 'kill -INT {}'",
+                        started.get().pid(),
+                        started.get().pid());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Database externalDatabase() {
+        StackConfig.ExternalDatabase external = config.externalDatabase();
+        LOG.info("Using the PostgreSQL at {}", external.url());
+        return new Database(external.url(), external.username(), external.password());
+    }
+
+    private String startTemporal() {
+        EmbeddedTemporalServer temporal;
+        try {
+            temporal = launch("Temporal test server", () -> EmbeddedTemporalServer.start(config.temporalPort()));
+        } catch (StackStoppingException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot start the Temporal test server on port " + config.temporalPort()
+                            + " (set PACKWRIGHT_TEMPORAL_PORT, or TEMPORAL_ADDRESS for an existing server): "
+                            + rootMessage(e),
+                    e);
+        }
+        LOG.info("Temporal test server (in memory, real time) is up on {}", temporal.address());
+        return temporal.address();
+    }
+
+    private ChildProcess startChild(String name, Path jar, int port, Map<String, String> environment) {
+        Map<String, String> childEnvironment = new HashMap<>(environment);
+        childEnvironment.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
+        // The public dev secret signs admin tokens: keep the processes off the network.
+        childEnvironment.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
+        URI health = URI.create("http://127.0.0.1:" + port + "/health");
+        ClassDataSharing classDataSharing =
+                config.classDataSharing() ? ClassDataSharing.of(jar, config.classDataSharingDirectory()) : null;
+        if (classDataSharing != null && !classDataSharing.hasArchive()) {
+            LOG.info(
+                    "The {} records a class-data-sharing archive this run: its first stop takes longer, later"
+                            + " starts are faster (PACKWRIGHT_CDS=false turns this off)",
+                    name);
+        }
+        return launch(
+                name,
+                () -> ChildProcess.start(
+                        name,
+                        javaExecutable,
+                        config.childJavaOptions(),
+                        jar,
+                        childEnvironment,
+                        config.logDirectory().resolve(name + ".log"),
+                        health,
+                        classDataSharing));
+    }
+
+    /** Starts a component unless the stack is stopping, and registers it for {@link #stop()}. */
+    private synchronized <T extends AutoCloseable> T launch(String name, Supplier<T> starter) {
+        if (stopping) {
+            throw new StackStoppingException();
+        }
+        T component = starter.get();
+        running.push(new Component(name, component));
+        return component;
+    }
+
+    private Path requireJar(String fileName) {
+        Path jar = stackDirectory.resolve(fileName);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the stack with deploy/run-embedded.sh or"
+                    + " ./mvnw -B -DskipTests package");
+        }
+        return jar;
+    }
+
+    private static int freeIfZero(int port) {
+        if (port != 0) {
+            return port;
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port", e);
+        }
+    }
+
+    private static String baseUrl(URI health) {
+        return health.getScheme() + "://" + health.getHost() + ":" + health.getPort();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
+    }
+
+    /** The {@code stack/} directory next to the launcher jar (or next to {@code target/classes}). */
+    private static Path stackDirectory() {
+        try {
+            Path location = Path.of(EmbeddedStack.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            return location.toAbsolutePath().getParent().resolve("stack");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the launcher jar", e);
+        }
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .orElseGet(() ->
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static String usage() {
+        StringBuilder usage = new StringBuilder("""
+                Usage: deploy/run-embedded.sh   (or java -jar deploy/target/packwright-embedded.jar)
+
+                Starts PostgreSQL, Temporal's Java test server, the Packwright worker and the API,
+                prints the URLs and an admin token, and stops everything on Ctrl-C.
+
+                Environment variables:
+                """);
+        for (StackConfig.Variable variable : StackConfig.VARIABLES) {
+            usage.append(String.format(
+                    "  %-29s %s (default: %s)%n", variable.name(), variable.meaning(), variable.defaultValue()));
+        }
+        return usage.toString();
+    }
+
+    /** How the api and the worker reach the database. */
+    private record Database(String jdbcUrl, String username, String password) {
+
+        Map<String, String> environment() {
+            Map<String, String> environment = new HashMap<>();
+            environment.put("DATASOURCES_DEFAULT_URL", jdbcUrl);
+            if (username != null) {
+                environment.put("DATASOURCES_DEFAULT_USERNAME", username);
+            }
+            if (password != null) {
+                environment.put("DATASOURCES_DEFAULT_PASSWORD", password);
+            }
+            return environment;
+        }
+    }
+
+    private record Component(String name, AutoCloseable closeable) {}
+
+    private record Started(ChildProcess worker, ChildProcess api, Banner banner) {}
+
+    /** The stack began to stop while it was still starting. */
+    private static final class StackStoppingException extends RuntimeException {
+
+        StackStoppingException() {
+            super("the stack is stopping", null, false, false);
+        }
+    }
+}

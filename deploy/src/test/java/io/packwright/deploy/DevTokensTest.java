@@ -1,0 +1,34 @@
+package io.packwright.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DevTokensTest {
+
+    @Test
+    void adminTokenIsAnHs256JwtForTheAdminRoleValidForThirtyDays() throws Exception {
+        Instant now = Instant.parse("2026-11-21T12:00:00Z");
+
+        SignedJWT jwt = SignedJWT.parse(DevTokens.adminToken(DevTokens.DEV_SECRET, now));
+
+        assertEquals(JWSAlgorithm.HS256, jwt.getHeader().getAlgorithm());
+        assertTrue(jwt.verify(new MACVerifier(DevTokens.DEV_SECRET)));
+        assertFalse(jwt.verify(new MACVerifier("another-secret-that-is-long-enough-for-hs256")));
+        JWTClaimsSet claims = jwt.getJWTClaimsSet();
+        assertEquals("admin", claims.getSubject());
+        assertEquals(List.of("ADMIN"), claims.getStringListClaim("roles"));
+        assertEquals(Date.from(now), claims.getIssueTime());
+        assertEquals(Date.from(now.plus(Duration.ofDays(30))), claims.getExpirationTime());
+    }
+}
