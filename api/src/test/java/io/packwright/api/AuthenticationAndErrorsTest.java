@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.ApiTestBase;
 import io.packwright.api.support.Tokens;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -84,6 +87,23 @@ class AuthenticationAndErrorsTest extends ApiTestBase {
         ApiResponse health = api.get("/health", null);
         assertEquals(200, health.status(), health::toString);
         assertEquals("UP", health.string("status"));
+    }
+
+    @Test
+    void openApiDocumentAndItsBrowsablePageNeedNoToken() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> spec = http.send(
+                HttpRequest.newBuilder(server.getURI().resolve("/swagger/packwright-v1.yml"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, spec.statusCode());
+        assertTrue(spec.body().contains("/api/v1/accounts:"), spec.body());
+        HttpResponse<String> page = http.send(
+                HttpRequest.newBuilder(server.getURI().resolve("/swagger-ui/index.html"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("/swagger/packwright-v1.yml"), "the page loads the served document");
     }
 
     @Test

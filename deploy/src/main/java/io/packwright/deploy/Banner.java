@@ -46,7 +46,7 @@ record Banner(
         out.append(RULE).append('\n');
         line(out, "API", apiUrl + "/api/v1   (listening on 127.0.0.1 only)");
         line(out, "Health", apiUrl + "/health");
-        line(out, "OpenAPI", apiUrl + "/openapi/packwright-api.yml");
+        line(out, "OpenAPI", apiUrl + "/swagger/packwright-v1.yml");
         line(out, "Swagger UI", apiUrl + "/swagger-ui/index.html");
         line(out, "Worker health", workerHealthUrl);
         line(out, "Temporal", temporalAddress + "   namespace " + temporalNamespace);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Ready-to-use bearer tokens for a local stack: HS256 JWTs signed with the same secret the api
@@ -22,6 +23,7 @@ final class DevTokens {
     /** The api's built-in HS256 secret when {@code PACKWRIGHT_JWT_SECRET} is unset (its application.yml). */
     static final String DEV_SECRET = "packwright-dev-secret-change-me-0123456789abcdef";
 
+    /** How long the printed development tokens are valid. */
     static final Duration ADMIN_TOKEN_VALIDITY = Duration.ofDays(30);
 
     private DevTokens() {}
@@ -33,9 +35,21 @@ final class DevTokens {
      * @param now the issue time
      */
     static String adminToken(String secret, Instant now) {
+        return sign(secret, "admin", List.of("ADMIN"), now);
+    }
+
+    /**
+     * A token of the account {@code accountId} (a partner or a managed account): {@code sub} is the
+     * account id, no roles; the api resolves the role from the account.
+     */
+    static String accountToken(String secret, UUID accountId, Instant now) {
+        return sign(secret, accountId.toString(), List.of(), now);
+    }
+
+    private static String sign(String secret, String subject, List<String> roles, Instant now) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .subject("admin")
-                .claim("roles", List.of("ADMIN"))
+                .subject(subject)
+                .claim("roles", roles)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ADMIN_TOKEN_VALIDITY)))
                 .build();
@@ -47,7 +61,7 @@ final class DevTokens {
         try {
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (JOSEException e) {
-            throw new IllegalArgumentException("cannot sign the admin token with PACKWRIGHT_JWT_SECRET", e);
+            throw new IllegalArgumentException("cannot sign a token with PACKWRIGHT_JWT_SECRET", e);
         }
         return jwt.serialize();
     }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,11 +57,6 @@ public final class EmbeddedStack {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0) {
-            boolean help = List.of("-h", "--help").contains(args[0]);
-            (help ? System.out : System.err).println(usage());
-            System.exit(help ? 0 : 2);
-        }
         StackConfig config;
         try {
             config = StackConfig.fromEnvironment(System.getenv(), Path.of(""));
@@ -68,6 +64,14 @@ public final class EmbeddedStack {
             System.err.println("packwright: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        if (args.length == 2 && args[0].equals("token")) {
+            System.exit(printToken(config, args[1]));
+        }
+        if (args.length > 0) {
+            boolean help = List.of("-h", "--help").contains(args[0]);
+            (help ? System.out : System.err).println(usage());
+            System.exit(help ? 0 : 2);
         }
         EmbeddedStack stack = new EmbeddedStack(config, stackDirectory(), javaExecutable());
         Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "packwright-stop"));
@@ -378,6 +382,21 @@ public final class EmbeddedStack {
                 .command()
                 .orElseGet(() ->
                         Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** {@code token <account id | admin>}: prints a development token signed like the stack's. */
+    private static int printToken(StackConfig config, String subject) {
+        if (subject.equals("admin")) {
+            System.out.println(DevTokens.adminToken(config.jwtSecret(), Instant.now()));
+            return 0;
+        }
+        try {
+            System.out.println(DevTokens.accountToken(config.jwtSecret(), UUID.fromString(subject), Instant.now()));
+            return 0;
+        } catch (IllegalArgumentException notAnId) {
+            System.err.println("packwright: 'token' takes an account id (a UUID) or 'admin', not '" + subject + "'");
+            return 2;
+        }
     }
 
     private static String usage() {

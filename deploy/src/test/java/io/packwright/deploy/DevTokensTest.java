@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class DevTokensTest {
@@ -30,5 +31,16 @@ class DevTokensTest {
         assertEquals(List.of("ADMIN"), claims.getStringListClaim("roles"));
         assertEquals(Date.from(now), claims.getIssueTime());
         assertEquals(Date.from(now.plus(Duration.ofDays(30))), claims.getExpirationTime());
+    }
+
+    @Test
+    void accountTokenCarriesTheAccountIdAndNoRoles() throws Exception {
+        UUID account = UUID.fromString("01a1ffd2-94cc-77ee-8711-f02f6d41cb0c");
+
+        SignedJWT jwt = SignedJWT.parse(DevTokens.accountToken(DevTokens.DEV_SECRET, account, Instant.now()));
+
+        assertTrue(jwt.verify(new MACVerifier(DevTokens.DEV_SECRET)));
+        assertEquals(account.toString(), jwt.getJWTClaimsSet().getSubject());
+        assertEquals(List.of(), jwt.getJWTClaimsSet().getStringListClaim("roles"));
     }
 }

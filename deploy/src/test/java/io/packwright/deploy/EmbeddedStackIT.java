@@ -2,7 +2,6 @@ package io.packwright.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -113,14 +112,12 @@ class EmbeddedStackIT {
         second.stopAndAssertClean();
     }
 
-    /**
-     * POST /api/v1/accounts as ADMIN. The accounts endpoint is not merged into this branch yet, so
-     * this only proves that the admin token gets past authentication.
-     */
+    /** POST /api/v1/accounts as ADMIN created the partner account. */
     private static void assertAccountCreated(HttpResponse<String> response) {
-        // MERGE: once POST /api/v1/accounts is on this branch, replace the next line with
-        // assertEquals(201, response.statusCode(), response.body());
-        assertNotEquals(401, response.statusCode(), "the admin token is accepted: " + response.body());
+        assertEquals(201, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"name\":\"Acme Partner\""), response.body());
+        assertTrue(response.body().contains("\"type\":\"PARTNER\""), response.body());
+        assertTrue(response.headers().firstValue("Location").orElse("").startsWith("/api/v1/accounts/"));
     }
 
     private static void assertAdminToken(String token, String secret) throws Exception {
