@@ -1,0 +1,45 @@
+package io.packwright.api.managed;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.activities.store.managed.AvailablePackStore;
+import io.packwright.activities.store.pack.InstallationType;
+import io.packwright.api.packs.CurrentReleaseSummary;
+import io.packwright.api.packs.PendingReleaseSummary;
+import java.util.UUID;
+
+/**
+ * An integration pack that a managed account can install.
+ *
+ * @param id the pack
+ * @param name its name
+ * @param description its description
+ * @param installationType {@code SINGLE} or {@code MULTI}
+ * @param currentRelease the release that a new instance is installed on
+ * @param pendingRelease its scheduled release in its testing period; {@code null} when none
+ */
+@Serdeable
+public record AvailablePackResponse(
+        UUID id,
+        String name,
+        String description,
+        InstallationType installationType,
+        CurrentReleaseSummary currentRelease,
+        @Nullable PendingReleaseSummary pendingRelease) {
+
+    static AvailablePackResponse of(AvailablePackStore.AvailablePack pack) {
+        return new AvailablePackResponse(
+                pack.id(),
+                pack.name(),
+                pack.description(),
+                pack.installationType(),
+                new CurrentReleaseSummary(
+                        pack.current().releaseNumber(), pack.current().releasedAt()),
+                pack.pending() == null
+                        ? null
+                        : new PendingReleaseSummary(
+                                pack.pending().releaseNumber(),
+                                pack.pending().releaseOnDate(),
+                                pack.pending().windowStart()));
+    }
+}

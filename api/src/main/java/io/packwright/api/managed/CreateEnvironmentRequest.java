@@ -1,0 +1,35 @@
+package io.packwright.api.managed;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.UUID;
+
+/**
+ * Creates an environment of a managed account.
+ *
+ * @param accountId the managed account to act for; required for a partner, optional (and then
+ *     its own id) for a managed account
+ * @param name 1 to 255 characters, not blank, unique among the account's environments
+ * @param classification {@code PROD} or {@code TEST}
+ */
+@Serdeable
+public record CreateEnvironmentRequest(
+        @Nullable UUID accountId,
+
+        @NotNull
+        @Size(min = 1, max = 255)
+        @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
+        String name,
+
+        @NotNull Classification classification) {
+
+    /** The kind of an environment. */
+    public enum Classification {
+        PROD,
+        TEST
+    }
+}
