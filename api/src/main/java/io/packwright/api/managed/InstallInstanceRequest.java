@@ -1,0 +1,32 @@
+package io.packwright.api.managed;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Installs an integration pack in a managed account.
+ *
+ * @param accountId the managed account to act for; required for a partner
+ * @param integrationPackId a pack shared with the account that has a current release
+ * @param integrationPackOverrideName the instance's name: required for a MULTI pack (unique per
+ *     account and pack), absent for a SINGLE pack
+ * @param extensionValues values by extension key; keys must be declared by the pack's current or
+ *     pending release
+ */
+@Serdeable
+public record InstallInstanceRequest(
+        @Nullable UUID accountId,
+        @NotNull UUID integrationPackId,
+
+        @Nullable
+        @Size(min = 1, max = 255)
+        @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
+        String integrationPackOverrideName,
+
+        @Nullable @Size(max = 1000) Map<String, String> extensionValues) {}

@@ -1,0 +1,50 @@
+package io.packwright.api.managed;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.activities.store.pack.InstallationType;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An installed integration pack instance.
+ *
+ * @param id the instance
+ * @param accountId its managed account
+ * @param integrationPackId its pack
+ * @param integrationPackName the pack's name
+ * @param installationType the pack's installation type
+ * @param integrationPackOverrideName its name (MULTI packs); {@code null} for SINGLE packs
+ * @param installedReleaseNumber the release it runs
+ * @param pendingUpdate the pack's scheduled release that it has not applied; {@code null} when none
+ * @param environmentIds the environments attached to it
+ * @param extensionValues its extension values; secret ones shown as {@code "******"}
+ * @param createdAt when it was installed
+ */
+@Serdeable
+public record InstanceResponse(
+        UUID id,
+        UUID accountId,
+        UUID integrationPackId,
+        String integrationPackName,
+        InstallationType installationType,
+        @Nullable String integrationPackOverrideName,
+        int installedReleaseNumber,
+        @Nullable PendingUpdate pendingUpdate,
+        List<UUID> environmentIds,
+        Map<String, String> extensionValues,
+        Instant createdAt) {
+
+    /**
+     * A release that the instance can apply during its testing period.
+     *
+     * @param releaseNumber its number
+     * @param releaseOnDate its day
+     * @param windowStart when it is applied automatically
+     */
+    @Serdeable
+    public record PendingUpdate(int releaseNumber, LocalDate releaseOnDate, Instant windowStart) {}
+}

@@ -1,0 +1,294 @@
+package io.packwright.api.managed;
+
+import io.micronaut.core.annotation.Nullable;
+import io.packwright.activities.secrets.SecretCipher;
+import io.packwright.activities.store.Ids;
+import io.packwright.activities.store.managed.EnvironmentStore;
+import io.packwright.activities.store.managed.InstanceStore;
+import io.packwright.activities.store.pack.InstallationType;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.ApiException;
+import io.packwright.api.problem.FieldError;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Installed integration pack instances of managed accounts: install, read, uninstall, extension
+ * values and environment attachments. Secret extension values are encrypted before they are stored
+ * and never leave this service: responses show {@code "******"} and no message names a value.
+ */
+@Singleton
+public class InstanceService {
+
+    /** How a secret value is shown. */
+    public static final String MASK = "******";
+
+    private static final int MAX_VALUE_LENGTH = 10_000;
+
+    private final InstanceStore instances;
+    private final EnvironmentStore environments;
+    private final ActingAccounts acting;
+    private final SecretCipher cipher;
+    private final Clock clock;
+
+    InstanceService(
+            InstanceStore instances,
+            EnvironmentStore environments,
+            ActingAccounts acting,
+            SecretCipher cipher,
+            Clock clock) {
+        this.instances = instances;
+        this.environments = environments;
+        this.acting = acting;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    /** Installs a pack visible to the account on its current release. */
+    @Transactional
+    public InstanceResponse install(Caller caller, InstallInstanceRequest request) {
+        UUID account = acting.resolve(caller, request.accountId());
+        InstanceStore.InstallablePack pack = instances
+                .lockVisiblePack(request.integrationPackId(), account)
+                .orElseThrow(() -> ApiException.notFound("There is no integration pack " + request.integrationPackId()
+                        + " that this account can install. List the installable packs with GET"
+                        + " /api/v1/available-integration-packs."));
+        if (pack.currentReleaseId() == null) {
+            throw ApiException.conflict("The integration pack '" + pack.name() + "' has no current release yet, so it"
+                    + " cannot be installed. Install it once its partner has released it.");
+        }
+        String overrideName = request.integrationPackOverrideName();
+        if (pack.installationType() == InstallationType.SINGLE && overrideName != null) {
+            throw ApiException.invalidField(
+                    "integrationPackOverrideName", "must be absent: the pack is SINGLE, it has one unnamed instance");
+        }
+        if (pack.installationType() == InstallationType.MULTI && overrideName == null) {
+            throw ApiException.invalidField(
+                    "integrationPackOverrideName",
+                    "is required: the pack is MULTI, each of its instances in an account has its own name");
+        }
+        UUID id = Ids.next();
+        Map<String, String> given = request.extensionValues() == null ? Map.of() : request.extensionValues();
+        List<InstanceStore.StoredValue> values =
+                checkedValues("extensionValues", id, pack.id(), pack.currentReleaseId(), given, Map.of());
+        Instant now = now();
+        if (!instances.insertUnlessTaken(id, account, pack.id(), overrideName, pack.currentReleaseId(), now)) {
+            throw ApiException.conflict(
+                    pack.installationType() == InstallationType.SINGLE
+                            ? "The account has already installed the integration pack '" + pack.name() + "'. It is"
+                                    + " a SINGLE pack: an account has at most one instance of it (GET"
+                                    + " /api/v1/integration-pack-instances)."
+                            : "The account already has an instance of the integration pack '" + pack.name()
+                                    + "' named '" + overrideName + "'. Choose another integrationPackOverrideName.");
+        }
+        instances.replaceValues(id, values);
+        return get(account, id);
+    }
+
+    /** The account's instances in creation order. */
+    @Transactional
+    public PageResponse<InstanceResponse> list(Caller caller, @Nullable UUID accountId, PageRequest page) {
+        UUID account = acting.resolve(caller, accountId);
+        List<InstanceStore.Instance> rows = instances.findPage(account, page.after(), page.fetchSize());
+        List<InstanceStore.Instance> shown = rows.subList(0, Math.min(rows.size(), page.limit()));
+        Map<UUID, InstanceResponse> responses = responses(shown);
+        return page.toPage(rows, InstanceStore.Instance::id, instance -> responses.get(instance.id()));
+    }
+
+    /** One of the account's instances. */
+    @Transactional
+    public InstanceResponse get(Caller caller, @Nullable UUID accountId, UUID id) {
+        return get(acting.resolve(caller, accountId), id);
+    }
+
+    /** Uninstalls an instance: its values and environment attachments go with it. */
+    @Transactional
+    public void delete(Caller caller, @Nullable UUID accountId, UUID id) {
+        UUID account = acting.resolve(caller, accountId);
+        if (!instances.deleteOwned(id, account)) {
+            throw instanceNotFound(id);
+        }
+    }
+
+    /** Replaces the extension values of an instance. */
+    @Transactional
+    public InstanceResponse updateExtensions(
+            Caller caller, @Nullable UUID accountId, UUID id, UpdateExtensionsRequest request) {
+        UUID account = acting.resolve(caller, accountId);
+        if (!instances.lockOwned(id, account)) {
+            throw instanceNotFound(id);
+        }
+        InstanceStore.Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
+        Map<String, byte[]> storedSecrets = new LinkedHashMap<>();
+        for (InstanceStore.StoredValue stored : instances.values(List.of(id)).getOrDefault(id, List.of())) {
+            if (stored.encryptedValue() != null) {
+                storedSecrets.put(stored.key(), stored.encryptedValue());
+            }
+        }
+        List<InstanceStore.StoredValue> values = checkedValues(
+                "values", id, instance.packId(), instance.installedReleaseId(), request.values(), storedSecrets);
+        instances.replaceValues(id, values);
+        instances.touch(id, now());
+        return get(account, id);
+    }
+
+    /** Attaches an environment of the account to one of its instances. */
+    @Transactional
+    public EnvironmentAttachmentResponse attach(Caller caller, UUID instanceId, AttachEnvironmentRequest request) {
+        UUID account = acting.resolve(caller, request.accountId());
+        if (!instances.lockOwned(instanceId, account)) {
+            throw instanceNotFound(instanceId);
+        }
+        environments
+                .findOwnedForShare(request.environmentId(), account)
+                .orElseThrow(() -> EnvironmentService.environmentNotFound(request.environmentId()));
+        UUID id = Ids.next();
+        if (!instances.attach(id, request.environmentId(), instanceId, now())) {
+            throw ApiException.conflict("The environment " + request.environmentId() + " is already attached to the"
+                    + " instance " + instanceId + ".");
+        }
+        return new EnvironmentAttachmentResponse(id, request.environmentId(), instanceId);
+    }
+
+    /** Detaches an environment from one of the account's instances. */
+    @Transactional
+    public void detach(Caller caller, @Nullable UUID accountId, UUID instanceId, UUID environmentId) {
+        UUID account = acting.resolve(caller, accountId);
+        if (!instances.lockOwned(instanceId, account)) {
+            throw instanceNotFound(instanceId);
+        }
+        if (!instances.detach(environmentId, instanceId)) {
+            throw ApiException.notFound(
+                    "The environment " + environmentId + " is not attached to the instance " + instanceId + ".");
+        }
+    }
+
+    /**
+     * Checks values against the extensions of the installed release and the pack's pending
+     * release, and turns them into what is stored (secret ones encrypted). No message carries a
+     * value.
+     */
+    private List<InstanceStore.StoredValue> checkedValues(
+            String field,
+            UUID instanceId,
+            UUID packId,
+            UUID installedReleaseId,
+            Map<String, String> given,
+            Map<String, byte[]> storedSecrets) {
+        Map<String, InstanceStore.DeclaredExtension> declared =
+                instances.declaredExtensions(packId, installedReleaseId);
+        List<FieldError> errors = new ArrayList<>();
+        Map<String, String> sorted = new TreeMap<>();
+        for (Map.Entry<String, String> entry : given.entrySet()) {
+            String key = entry.getKey();
+            String path = field + "." + key;
+            if (!declared.containsKey(key)) {
+                errors.add(new FieldError(
+                        field,
+                        "key '" + printable(key) + "' is not an extension of the installed release or of the pack's"
+                                + " pending release"));
+            } else if (entry.getValue() == null) {
+                errors.add(new FieldError(path, "must be a string, not null"));
+            } else if (entry.getValue().length() > MAX_VALUE_LENGTH) {
+                errors.add(new FieldError(path, "must be at most " + MAX_VALUE_LENGTH + " characters"));
+            } else if (!declared.get(key).secret() && entry.getValue().indexOf('\0') >= 0) {
+                errors.add(new FieldError(path, "must not contain NUL characters"));
+            } else {
+                sorted.put(key, entry.getValue());
+            }
+        }
+        for (InstanceStore.DeclaredExtension extension : declared.values()) {
+            if (extension.mustBeGiven() && !given.containsKey(extension.key())) {
+                errors.add(new FieldError(
+                        field + "." + extension.key(),
+                        "is required: the installed release declares it required without a default value"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidFields(errors);
+        }
+        List<InstanceStore.StoredValue> values = new ArrayList<>();
+        for (Map.Entry<String, String> entry : sorted.entrySet()) {
+            String key = entry.getKey();
+            if (declared.get(key).secret()) {
+                byte[] kept = MASK.equals(entry.getValue()) ? storedSecrets.get(key) : null;
+                byte[] encrypted = kept != null ? kept : cipher.encrypt(owner(instanceId, key), entry.getValue());
+                values.add(new InstanceStore.StoredValue(key, null, encrypted));
+            } else {
+                values.add(new InstanceStore.StoredValue(key, entry.getValue(), null));
+            }
+        }
+        return values;
+    }
+
+    /** The associated data that binds a secret value to its instance and key. */
+    public static String owner(UUID instanceId, String key) {
+        return instanceId + "/" + key;
+    }
+
+    private static String printable(String key) {
+        String shown = key.length() > 100 ? key.substring(0, 100) + "…" : key;
+        return shown.replace('\0', '?');
+    }
+
+    private InstanceResponse get(UUID account, UUID id) {
+        InstanceStore.Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
+        return responses(List.of(instance)).get(id);
+    }
+
+    private Map<UUID, InstanceResponse> responses(List<InstanceStore.Instance> page) {
+        if (page.isEmpty()) {
+            return Map.of();
+        }
+        List<UUID> ids = page.stream().map(InstanceStore.Instance::id).toList();
+        Map<UUID, List<UUID>> attached = instances.environmentIds(ids);
+        Map<UUID, List<InstanceStore.StoredValue>> values = instances.values(ids);
+        Map<UUID, InstanceResponse> responses = new LinkedHashMap<>();
+        for (InstanceStore.Instance instance : page) {
+            Map<String, String> shown = new LinkedHashMap<>();
+            for (InstanceStore.StoredValue value : values.getOrDefault(instance.id(), List.of())) {
+                shown.put(value.key(), value.encryptedValue() != null ? MASK : value.value());
+            }
+            responses.put(
+                    instance.id(),
+                    new InstanceResponse(
+                            instance.id(),
+                            instance.accountId(),
+                            instance.packId(),
+                            instance.packName(),
+                            instance.installationType(),
+                            instance.overrideName(),
+                            instance.installedReleaseNumber(),
+                            instance.pendingUpdate() == null
+                                    ? null
+                                    : new InstanceResponse.PendingUpdate(
+                                            instance.pendingUpdate().releaseNumber(),
+                                            instance.pendingUpdate().releaseOnDate(),
+                                            instance.pendingUpdate().windowStart()),
+                            attached.getOrDefault(instance.id(), List.of()),
+                            shown,
+                            instance.createdAt()));
+        }
+        return responses;
+    }
+
+    private static ApiException instanceNotFound(UUID id) {
+        return ApiException.notFound("The account has no integration pack instance " + id + ". List its instances"
+                + " with GET /api/v1/integration-pack-instances.");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
