@@ -383,6 +383,29 @@ class InstancesApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void malformedBodiesWithASecretDoNotEchoIt() {
+        UUID account = createManaged(partner, "Malformed body account");
+        fixtures.group(partner, "Malformed group", account, single);
+        String token = Tokens.account(account);
+        List<String> bodies = List.of(
+                "{\"integrationPackId\":\"" + single + "\",\"extensionValues\":{\"password\":\"" + SECRET_VALUE + "\"",
+                "{\"integrationPackId\":\"" + single + "\",\"extensionValues\":{\"password\":[\"" + SECRET_VALUE
+                        + "\"]}}",
+                "{\"integrationPackId\":\"" + SECRET_VALUE + "\"}",
+                "{\"integrationPackId\":\"" + single + "\",\"extensionValues\":{\"" + SECRET_VALUE + "\":1}}");
+        for (String body : bodies) {
+            ApiResponse response = seen(api.raw("POST", INSTANCES, token, "application/json", body));
+            assertProblem(400, response);
+        }
+        ApiResponse nul = seen(api.post(
+                INSTANCES,
+                token,
+                obj("integrationPackId", single, "extensionValues", obj("url", "a\u0000b", "password", SECRET_VALUE))));
+        assertFieldError(assertProblem(400, nul), "extensionValues.url");
+        assertEquals(0, instances(account));
+    }
+
+    @Test
     void environmentsAreAttachedAndDetached() {
         UUID account = createManaged(partner, "Attaching account");
         fixtures.group(partner, "Attaching group", account, multi);
