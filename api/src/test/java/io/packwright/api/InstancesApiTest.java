@@ -406,6 +406,47 @@ class InstancesApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void installIsIdempotentWithAKey() {
+        UUID account = createManaged(partner, "Idempotent installer");
+        fixtures.group(partner, "Idempotent group", account, multi);
+        Map<String, Object> body = obj("integrationPackId", multi, "integrationPackOverrideName", "Once");
+        Map<String, String> key = Map.of("Idempotency-Key", "install-" + account);
+        ApiResponse first = seen(api.post(INSTANCES, Tokens.account(account), body, key));
+        assertEquals(201, first.status(), first::toString);
+        ApiResponse retry = seen(api.post(INSTANCES, Tokens.account(account), body, key));
+        assertEquals(201, retry.status(), retry::toString);
+        assertEquals(first.body(), retry.body());
+        assertProblem(
+                409,
+                seen(api.post(
+                        INSTANCES,
+                        Tokens.account(account),
+                        obj("integrationPackId", multi, "integrationPackOverrideName", "Other"),
+                        key)));
+        assertEquals(1, instances(account));
+    }
+
+    @Test
+    void instancesOfADeletedPackAreGone() {
+        UUID account = createManaged(partner, "Deleted pack owner");
+        UUID doomed = fixtures.pack(partner, "Inst doomed later", "SINGLE");
+        fixtures.add(partner, doomed, fixtures.shareableProcess(partner, "Doomed later process"));
+        fixtures.releaseNow(doomed);
+        fixtures.group(partner, "Doomed later group", account, doomed);
+        ApiResponse installed = install(account, obj("integrationPackId", doomed));
+        assertEquals(201, installed.status(), installed::toString);
+        String id = installed.string("id");
+        fixtures.exec("UPDATE integration_packs SET deleted_at = now() WHERE id = ?", doomed);
+        assertProblem(404, seen(api.get(INSTANCES + "/" + id, Tokens.account(account))));
+        assertEquals(0, listAll(INSTANCES, Tokens.account(account), 10).size());
+        assertProblem(
+                404,
+                seen(api.put(INSTANCES + "/" + id + "/extensions", Tokens.account(account), obj("values", obj()))));
+        assertProblem(404, seen(api.delete(INSTANCES + "/" + id, Tokens.account(account))));
+        assertProblem(400, seen(api.get(INSTANCES + "?limit=0", Tokens.account(account))));
+    }
+
+    @Test
     void environmentsAreAttachedAndDetached() {
         UUID account = createManaged(partner, "Attaching account");
         fixtures.group(partner, "Attaching group", account, multi);
