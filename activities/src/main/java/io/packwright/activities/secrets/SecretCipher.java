@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -29,10 +31,14 @@ public class SecretCipher {
     public static final String DEVELOPMENT_KEY = "cGFja3dyaWdodC1kZXYtb25seS1zZWNyZXRzLWtleSE=";
 
     private static final byte VERSION = 1;
+    private static final String HMAC = "HmacSHA256";
+    private static final byte[] FINGERPRINT_LABEL =
+            "packwright request fingerprint v1".getBytes(StandardCharsets.UTF_8);
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
     private final SecretKey key;
+    private final SecretKeySpec fingerprintKey;
     private final SecureRandom random = new SecureRandom();
 
     public SecretCipher(@Value("${packwright.secrets.key:" + DEVELOPMENT_KEY + "}") String base64Key) {
@@ -49,6 +55,27 @@ public class SecretCipher {
                     + " 32 random bytes; it decodes to " + bytes.length + " bytes");
         }
         this.key = new SecretKeySpec(bytes, "AES");
+        // a key of its own for fingerprints, derived from the master key, never the AES key itself
+        this.fingerprintKey = new SecretKeySpec(hmac(new SecretKeySpec(bytes, HMAC), FINGERPRINT_LABEL), HMAC);
+    }
+
+    /**
+     * A keyed fingerprint (HMAC-SHA256) of {@code data}, hex-encoded: equal for equal data, but,
+     * unlike a plain hash, useless for guessing secret values inside {@code data} without the key.
+     * For stored digests of requests that may carry secret values (idempotency keys).
+     */
+    public String fingerprint(byte[] data) {
+        return HexFormat.of().formatHex(hmac(fingerprintKey, data));
+    }
+
+    private static byte[] hmac(SecretKeySpec macKey, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(macKey);
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM has HmacSHA256", e);
+        }
     }
 
     /** Encrypts {@code value}, owned by {@code owner} (for instance {@code instanceId/key}). */

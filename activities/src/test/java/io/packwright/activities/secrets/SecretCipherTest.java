@@ -3,6 +3,7 @@ package io.packwright.activities.secrets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
@@ -49,5 +50,18 @@ class SecretCipherTest {
         IllegalStateException tooShort = assertThrows(IllegalStateException.class, () -> new SecretCipher(shortKey));
         assertFalse(tooShort.getMessage().contains(shortKey));
         assertEquals(32, Base64.getDecoder().decode(SecretCipher.DEVELOPMENT_KEY).length);
+    }
+
+    @Test
+    void fingerprintsAreKeyedAndStable() {
+        SecretCipher one = new SecretCipher(SecretCipher.DEVELOPMENT_KEY);
+        SecretCipher sameKey = new SecretCipher(SecretCipher.DEVELOPMENT_KEY);
+        SecretCipher otherKey = new SecretCipher(java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        byte[] body = "{\"password\":\"hunter2\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        assertEquals(one.fingerprint(body), sameKey.fingerprint(body));
+        assertNotEquals(one.fingerprint(body), otherKey.fingerprint(body));
+        assertNotEquals(one.fingerprint(body), one.fingerprint("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(64, one.fingerprint(body).length());
     }
 }

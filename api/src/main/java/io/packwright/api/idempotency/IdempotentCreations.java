@@ -8,6 +8,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.json.JsonMapper;
+import io.packwright.activities.secrets.SecretCipher;
 import io.packwright.activities.store.idempotency.IdempotencyRecord;
 import io.packwright.activities.store.idempotency.IdempotencyStore;
 import io.packwright.api.auth.Caller;
@@ -17,10 +18,7 @@ import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -45,11 +43,13 @@ public class IdempotentCreations {
     private final IdempotencyStore store;
     private final JsonMapper json;
     private final Clock clock;
+    private final SecretCipher cipher;
 
-    IdempotentCreations(IdempotencyStore store, JsonMapper json, Clock clock) {
+    IdempotentCreations(IdempotencyStore store, JsonMapper json, Clock clock, SecretCipher cipher) {
         this.store = store;
         this.json = json;
         this.clock = clock;
+        this.cipher = cipher;
     }
 
     /**
@@ -111,14 +111,9 @@ public class IdempotentCreations {
     }
 
     private String fingerprint(HttpRequest<?> request, Object body) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update((request.getMethodName() + ' ' + request.getPath() + '\n').getBytes(StandardCharsets.UTF_8));
-            sha256.update(write(body).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha256.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        // keyed: request bodies may carry secret extension values, and the fingerprint is stored
+        String method = request.getMethodName() + ' ' + request.getPath() + '\n';
+        return cipher.fingerprint((method + write(body)).getBytes(StandardCharsets.UTF_8));
     }
 
     private String write(Object value) {
