@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.packwright.activities.store.group.AccountGroupRepository;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.ApiTestBase;
+import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.GroupFixtures;
 import io.packwright.api.support.Tokens;
 import jakarta.inject.Inject;
@@ -35,6 +36,7 @@ class AccountGroupsApiTest extends ApiTestBase {
     AccountGroupRepository groupStore;
 
     private GroupFixtures fixtures;
+    private CatalogFixtures catalog;
     private UUID partner;
     private String token;
     private UUID customer;
@@ -47,14 +49,15 @@ class AccountGroupsApiTest extends ApiTestBase {
     @BeforeAll
     void tenants() {
         fixtures = new GroupFixtures(database);
+        catalog = new CatalogFixtures(api, database);
         partner = createPartner("Acme", true, true);
         token = Tokens.account(partner);
         customer = createManaged(partner, "Acme Customer 1");
         secondCustomer = createManaged(partner, "Acme Customer 2");
         otherPartner = createPartner("Globex", true, false);
         othersCustomer = createManaged(otherPartner, "Globex Customer 1");
-        pack = fixtures.insertPack(partner, "Acme CRM Sync", "SINGLE");
-        othersPack = fixtures.insertPack(otherPartner, "Globex ERP Sync", "SINGLE");
+        pack = catalog.pack(partner, "Acme CRM Sync", "SINGLE");
+        othersPack = catalog.pack(otherPartner, "Globex ERP Sync", "SINGLE");
     }
 
     // --- create ---
@@ -156,10 +159,10 @@ class AccountGroupsApiTest extends ApiTestBase {
 
     @Test
     void listsTheCallersGroupsInCreationOrderPageByPage() {
-        UUID lister = createPartner("Lister", false, false);
+        UUID lister = createPartner("Lister", true, false);
         String listerToken = Tokens.account(lister);
         UUID listerCustomer = createManaged(lister, "Lister Customer");
-        UUID listerPack = fixtures.insertPack(lister, "Lister Pack", "SINGLE");
+        UUID listerPack = catalog.pack(lister, "Lister Pack", "SINGLE");
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             ApiResponse group = api.post(GROUPS, listerToken, obj("name", "Group " + i));
@@ -299,7 +302,7 @@ class AccountGroupsApiTest extends ApiTestBase {
     @Test
     void addsAndRemovesPacksIdempotently() {
         UUID group = createGroup("Packs");
-        UUID multi = fixtures.insertPack(partner, "Acme Multi", "MULTI");
+        UUID multi = catalog.pack(partner, "Acme Multi", "MULTI");
         String path = GROUPS + "/" + group + "/integration-packs/";
 
         assertNoContent(api.put(path + pack, token, ""));
@@ -316,7 +319,7 @@ class AccountGroupsApiTest extends ApiTestBase {
     @Test
     void packsAreOnlyTheCallersOwnLivePacks() {
         UUID group = createGroup("Only my packs");
-        UUID deleted = fixtures.insertPack(partner, "Acme Deleted", "SINGLE");
+        UUID deleted = catalog.pack(partner, "Acme Deleted", "SINGLE");
         fixtures.softDeletePack(deleted);
         String before = fixtures.groupState();
         for (UUID notMine : List.of(othersPack, deleted, UUID.randomUUID(), customer)) {
@@ -332,7 +335,7 @@ class AccountGroupsApiTest extends ApiTestBase {
     @Test
     void aDeletedPackDisappearsFromItsGroups() {
         UUID group = createGroup("Loses a pack");
-        UUID doomed = fixtures.insertPack(partner, "Acme Doomed", "SINGLE");
+        UUID doomed = catalog.pack(partner, "Acme Doomed", "SINGLE");
         assertNoContent(api.put(GROUPS + "/" + group + "/integration-packs/" + doomed, token, ""));
         assertNoContent(api.put(GROUPS + "/" + group + "/integration-packs/" + pack, token, ""));
 
@@ -380,7 +383,7 @@ class AccountGroupsApiTest extends ApiTestBase {
     @Test
     void aManagedAccountSeesAPackOnlyWhileAGroupOfItSharesIt() {
         UUID seer = createManaged(partner, "Seer");
-        UUID shared = fixtures.insertPack(partner, "Acme Shared", "SINGLE");
+        UUID shared = catalog.pack(partner, "Acme Shared", "SINGLE");
         UUID group = createGroup("Visibility");
         assertFalse(groupStore.isPackVisibleToAccount(shared, seer));
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.packwright.api.support.ApiClient;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.ApiTestBase;
+import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.GroupFixtures;
 import io.packwright.api.support.Tokens;
 import java.time.Duration;
@@ -38,6 +39,7 @@ class AccountGroupsTenancyTest extends ApiTestBase {
     private static final String GROUPS = "/api/v1/account-groups";
 
     private GroupFixtures fixtures;
+    private CatalogFixtures catalog;
     private UUID owner;
     private UUID member;
     private UUID outsider;
@@ -62,10 +64,11 @@ class AccountGroupsTenancyTest extends ApiTestBase {
     @BeforeAll
     void tenants() {
         fixtures = new GroupFixtures(database);
+        catalog = new CatalogFixtures(api, database);
         owner = createPartner("Owner", true, false);
         member = createManaged(owner, "Owner Customer (member)");
         outsider = createManaged(owner, "Owner Customer (not a member)");
-        pack = fixtures.insertPack(owner, "Owner Pack", "SINGLE");
+        pack = catalog.pack(owner, "Owner Pack", "SINGLE");
         ApiResponse created = api.post(GROUPS, Tokens.account(owner), obj("name", "Owner Group"));
         assertEquals(201, created.status(), created::toString);
         group = UUID.fromString(created.string("id"));
@@ -75,7 +78,7 @@ class AccountGroupsTenancyTest extends ApiTestBase {
 
         intruder = createPartner("Intruder", true, true);
         intrudersCustomer = createManaged(intruder, "Intruder Customer");
-        intrudersPack = fixtures.insertPack(intruder, "Intruder Pack", "SINGLE");
+        intrudersPack = catalog.pack(intruder, "Intruder Pack", "SINGLE");
         ApiResponse theirs = api.post(GROUPS, Tokens.account(intruder), obj("name", "Intruder Group"));
         assertEquals(201, theirs.status(), theirs::toString);
         intrudersGroup = UUID.fromString(theirs.string("id"));

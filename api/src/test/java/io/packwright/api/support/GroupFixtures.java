@@ -9,9 +9,9 @@ import java.sql.SQLException;
 import java.util.UUID;
 
 /**
- * Rows that the account group tests need from APIs that are built on other branches: integration
- * packs, their releases and installed instances, written with SQL. They stand in for the packs and
- * instances APIs until those branches are merged; then the tests should create them through HTTP.
+ * States the account group tests need that no API creates yet, written with SQL: a pack that is
+ * deleted but not yet swept, and a released pack with an installed instance (until the release
+ * API exists). Packs themselves are created through the API ({@link CatalogFixtures#pack}).
  */
 public final class GroupFixtures {
 
@@ -19,24 +19,6 @@ public final class GroupFixtures {
 
     public GroupFixtures(TestDatabase database) {
         this.database = database;
-    }
-
-    /**
-     * Inserts a live integration pack of {@code partner}, as {@code POST /api/v1/integration-packs}
-     * would.
-     *
-     * @param type {@code SINGLE} or {@code MULTI}
-     */
-    public UUID insertPack(UUID partner, String name, String type) {
-        UUID id = Ids.next();
-        exec(
-                "INSERT INTO integration_packs (id, partner_account_id, name, installation_type, created_at, updated_at)"
-                        + " VALUES (?, ?, ?, ?, now(), now())",
-                id,
-                partner,
-                name,
-                type);
-        return id;
     }
 
     /** Marks a pack deleted, as {@code DELETE /api/v1/integration-packs/{id}} does before its clean-up. */
