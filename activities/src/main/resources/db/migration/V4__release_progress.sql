@@ -1,0 +1,7 @@
+-- Release progress is read while a release runs: "how many instances of the pack are still on an
+-- older release" is an index-only count over (pack, installed release) instead of a join per row.
+CREATE INDEX integration_pack_instances_pack_release_idx
+    ON integration_pack_instances (integration_pack_id, installed_release_id);
+
+-- The testing period's queue of manual applies, oldest first.
+CREATE INDEX release_apply_requests_queue_idx ON release_apply_requests (release_id, requested_at);
