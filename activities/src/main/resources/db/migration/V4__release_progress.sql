@@ -5,3 +5,7 @@ CREATE INDEX integration_pack_instances_pack_release_idx
 
 -- The testing period's queue of manual applies, oldest first.
 CREATE INDEX release_apply_requests_queue_idx ON release_apply_requests (release_id, requested_at);
+
+-- The ledger filtered by outcome: failures are few among many applied rows.
+CREATE INDEX release_instances_failed_idx
+    ON release_instances (release_id, integration_pack_instance_id) WHERE status = 'FAILED';

@@ -53,11 +53,17 @@ class InstanceController {
     private final InstanceService instances;
     private final CallerResolver callers;
     private final IdempotentCreations idempotent;
+    private final PendingUpdates pendingUpdates;
 
-    InstanceController(InstanceService instances, CallerResolver callers, IdempotentCreations idempotent) {
+    InstanceController(
+            InstanceService instances,
+            CallerResolver callers,
+            IdempotentCreations idempotent,
+            PendingUpdates pendingUpdates) {
         this.instances = instances;
         this.callers = callers;
         this.idempotent = idempotent;
+        this.pendingUpdates = pendingUpdates;
     }
 
     /**
@@ -189,6 +195,34 @@ class InstanceController {
                             "/api/v1/integration-pack-instances/" + id + "/environment-attachments/"
                                     + attachment.environmentId());
                 });
+    }
+
+    /**
+     * Applies the pending release to the instance during its testing period (a signal to the
+     * release's workflow). 200 with the instance on the new release once applied, normally within a
+     * second; 202 with a Location to poll while it is still being applied (also while the release is
+     * being applied to everyone after its window opened). Applying twice is harmless.
+     */
+    @Post("/{id}/apply-pending-update")
+    @Operation(operationId = "applyPendingUpdate")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The instance, on the new release",
+            content = @Content(schema = @Schema(implementation = InstanceResponse.class)))
+    @ApiResponse(
+            responseCode = "202",
+            description = "Still being applied; poll the instance at Location",
+            content = @Content(schema = @Schema(implementation = InstanceResponse.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid body, or a partner omitted accountId")
+    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
+    @ApiResponse(responseCode = "404", description = "No such instance of the account")
+    @ApiResponse(responseCode = "409", description = "No update is pending for the instance")
+    @ApiResponse(
+            responseCode = "422",
+            description = "The instance cannot take the release: a required extension has no value and no default")
+    HttpResponse<InstanceResponse> applyPendingUpdate(
+            Authentication authentication, @PathVariable UUID id, @Nullable @Body ApplyPendingUpdateRequest body) {
+        return pendingUpdates.apply(callers.resolve(authentication), body == null ? null : body.accountId(), id);
     }
 
     /** Detaches an environment from the instance. */

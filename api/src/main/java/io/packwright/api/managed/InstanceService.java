@@ -11,6 +11,7 @@ import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
 import io.packwright.api.problem.FieldError;
+import io.packwright.workflows.release.ReleaseStatus;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Installed integration pack instances of managed accounts: install, read, uninstall, extension
@@ -236,6 +238,74 @@ public class InstanceService {
     public static String owner(UUID instanceId, String key) {
         return instanceId + "/" + key;
     }
+
+    /**
+     * The first half of applying the pending update: checks that the instance waits for a release it
+     * can take and, for a release in its testing period, queues the manual apply durably.
+     *
+     * @return the account acted for and the release the instance waits for
+     */
+    @Transactional
+    public PendingUpdateRequest requestPendingUpdate(Caller caller, @Nullable UUID accountId, UUID id) {
+        UUID account = acting.resolve(caller, accountId);
+        if (!instances.lockOwned(id, account)) {
+            throw instanceNotFound(id);
+        }
+        InstanceStore.PendingApply pending = instances
+                .pendingApply(id)
+                .orElseThrow(() -> ApiException.conflict("No update is pending for integration pack instance " + id
+                        + ": it runs the newest release of its pack, or has an outcome for it already."));
+        List<String> missing = instances.missingRequiredExtensions(id, pending.releaseId());
+        if (!missing.isEmpty()) {
+            throw cannotTake(id, pending.releaseNumber(), missing);
+        }
+        if (pending.status() == ReleaseStatus.SCHEDULED) {
+            instances.requestApply(pending.releaseId(), id, now());
+        }
+        return new PendingUpdateRequest(account, pending);
+    }
+
+    /** Where a requested manual apply stands. */
+    @Transactional
+    public PendingUpdateProgress pendingUpdateProgress(PendingUpdateRequest request, UUID id) {
+        InstanceResponse instance = get(request.accountId(), id);
+        InstanceStore.PendingApply pending = request.pending();
+        if (instance.installedReleaseNumber() >= pending.releaseNumber()) {
+            return new PendingUpdateProgress(instance, true, null);
+        }
+        if (instances.isApplyQueued(pending.releaseId(), id)) {
+            return new PendingUpdateProgress(instance, false, null);
+        }
+        List<String> missing = instances.missingRequiredExtensions(id, pending.releaseId());
+        return new PendingUpdateProgress(
+                instance, false, missing.isEmpty() ? null : cannotTake(id, pending.releaseNumber(), missing));
+    }
+
+    private static ApiException cannotTake(UUID id, int releaseNumber, List<String> missing) {
+        return ApiException.unprocessable("Integration pack instance " + id + " cannot take release " + releaseNumber
+                + ": it requires a value for the extension" + (missing.size() == 1 ? " " : "s ")
+                + missing.stream().map(key -> "'" + printable(key) + "'").collect(Collectors.joining(", "))
+                + ", which has no default. Set it with PUT /api/v1/integration-pack-instances/" + id
+                + "/extensions, then apply again.");
+    }
+
+    /**
+     * A queued (or already running) apply of the pending release.
+     *
+     * @param accountId the account acted for
+     * @param pending the release the instance waits for
+     */
+    public record PendingUpdateRequest(UUID accountId, InstanceStore.PendingApply pending) {}
+
+    /**
+     * @param instance the instance now
+     * @param applied whether it runs the release (or a newer one)
+     * @param rejection why it cannot take the release, when its request was dropped for that
+     */
+    public record PendingUpdateProgress(
+            InstanceResponse instance,
+            boolean applied,
+            @Nullable ApiException rejection) {}
 
     private static String printable(String key) {
         String shown = key.length() > 100 ? key.substring(0, 100) + "…" : key;

@@ -5,12 +5,12 @@ import io.packwright.api.problem.ApiException;
 import java.util.UUID;
 
 /** Who may manage integration packs: partners with the feature {@code integrationPackManagement}. */
-final class PackManagers {
+public final class PackManagers {
 
     private PackManagers() {}
 
     /** The calling partner's id; 403 for every other caller. */
-    static UUID partnerOf(Caller caller) {
+    public static UUID partnerOf(Caller caller) {
         if (caller.isAdmin()) {
             throw ApiException.forbidden("Platform operators do not own integration packs; packs belong to partners."
                     + " Call this endpoint with a partner's token.");
@@ -27,7 +27,7 @@ final class PackManagers {
     }
 
     /** 404 for a pack that is not a live pack of the caller. */
-    static ApiException packNotFound(UUID packId) {
+    public static ApiException packNotFound(UUID packId) {
         return ApiException.notFound("No integration pack " + packId + " is yours.");
     }
 }

@@ -5,6 +5,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.packwright.activities.store.group.AccountGroupRepository;
 import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.activities.store.pack.PackSummary;
+import io.packwright.workflows.release.ReleaseStatus;
 import jakarta.inject.Singleton;
 import java.sql.Array;
 import java.sql.PreparedStatement;
@@ -64,7 +65,8 @@ public class InstanceStore {
      * @param installedReleaseId the release it runs
      * @param installedReleaseNumber that release's number
      * @param createdAt when it was installed
-     * @param pendingUpdate the pack's scheduled release, unless the instance has an outcome for it
+     * @param pendingUpdate the newest open release of the pack that is newer than the installed one
+     *     and has no outcome for the instance yet: scheduled (in its testing period) or being applied
      */
     public record Instance(
             UUID id,
@@ -88,6 +90,18 @@ public class InstanceStore {
     public record StoredValue(
             String key, @Nullable String value, @Nullable byte[] encryptedValue) {}
 
+    // The release that an instance i on release r is waiting for: the pack's newest open release
+    // that is newer than r and has no outcome for i yet (a scheduled one in its testing period, or
+    // one being applied right now).
+    private static final String PENDING_FOR_INSTANCE = """
+            SELECT pr.id, pr.release_number, pr.release_on_date, pr.window_start, pr.status, pr.workflow_id
+            FROM releases pr
+            WHERE pr.integration_pack_id = i.integration_pack_id AND pr.status IN ('SCHEDULED', 'IN_PROGRESS')
+              AND pr.release_number > r.release_number
+              AND NOT EXISTS (SELECT 1 FROM release_instances ri
+                               WHERE ri.release_id = pr.id AND ri.integration_pack_instance_id = i.id)
+            ORDER BY pr.release_number DESC LIMIT 1""";
+
     private static final String INSTANCE = """
             SELECT i.id, i.account_id, i.integration_pack_id, p.name, p.installation_type, i.override_name,
                    i.installed_release_id, r.release_number, i.created_at,
@@ -95,10 +109,8 @@ public class InstanceStore {
             FROM integration_pack_instances i
             JOIN integration_packs p ON p.id = i.integration_pack_id AND p.deleted_at IS NULL
             JOIN releases r ON r.id = i.installed_release_id
-            LEFT JOIN releases pend ON pend.integration_pack_id = p.id AND pend.status = 'SCHEDULED'
-                AND NOT EXISTS (SELECT 1 FROM release_instances ri
-                                 WHERE ri.release_id = pend.id AND ri.integration_pack_instance_id = i.id)
-            WHERE i.account_id = ?""";
+            LEFT JOIN LATERAL (%s) pend ON true
+            WHERE i.account_id = ?""".formatted(PENDING_FOR_INSTANCE);
 
     private final JdbcOperations jdbc;
 
@@ -250,6 +262,96 @@ public class InstanceStore {
                 })
                 > 0;
     }
+
+    /**
+     * The release that the instance {@code instanceId} is waiting for, if any (see {@link
+     * Instance#pendingUpdate()}).
+     */
+    public Optional<PendingApply> pendingApply(UUID instanceId) {
+        return jdbc
+                .prepareStatement("""
+                        SELECT pend.id, pend.release_number, pend.status, pend.workflow_id
+                        FROM integration_pack_instances i
+                        JOIN releases r ON r.id = i.installed_release_id
+                        JOIN LATERAL (%s) pend ON true
+                        WHERE i.id = ?""".formatted(PENDING_FOR_INSTANCE), statement -> {
+                    statement.setObject(1, instanceId);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        return rows.next()
+                                ? List.of(new PendingApply(
+                                        rows.getObject(1, UUID.class),
+                                        rows.getInt(2),
+                                        ReleaseStatus.valueOf(rows.getString(3)),
+                                        rows.getString(4)))
+                                : List.<PendingApply>of();
+                    }
+                })
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * The extension keys that {@code releaseId} requires without a default value and that the
+     * instance has no value for: while there are any, the instance cannot take the release.
+     */
+    public List<String> missingRequiredExtensions(UUID instanceId, UUID releaseId) {
+        return jdbc.prepareStatement("""
+                SELECT DISTINCT pe.key
+                FROM release_components rc
+                JOIN package_extensions pe ON pe.packaged_component_id = rc.packaged_component_id
+                WHERE rc.release_id = ? AND pe.required AND pe.default_value IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM instance_extension_values v
+                                   WHERE v.integration_pack_instance_id = ? AND v.key = pe.key)
+                ORDER BY pe.key""", statement -> {
+            statement.setObject(1, releaseId);
+            statement.setObject(2, instanceId);
+            List<String> keys = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(rows.getString(1));
+                }
+            }
+            return keys;
+        });
+    }
+
+    /**
+     * Queues a manual apply of {@code releaseId} to the instance, durably, before its workflow is
+     * signalled. Asking again while one is queued changes nothing.
+     */
+    public void requestApply(UUID releaseId, UUID instanceId, Instant now) {
+        jdbc.prepareStatement("""
+                INSERT INTO release_apply_requests (release_id, integration_pack_instance_id, requested_at)
+                VALUES (?, ?, ?) ON CONFLICT DO NOTHING""", statement -> {
+            statement.setObject(1, releaseId);
+            statement.setObject(2, instanceId);
+            statement.setTimestamp(3, Timestamp.from(now));
+            return statement.executeUpdate();
+        });
+    }
+
+    /** Whether a manual apply of {@code releaseId} to the instance is queued and not handled yet. */
+    public boolean isApplyQueued(UUID releaseId, UUID instanceId) {
+        return jdbc.prepareStatement(
+                "SELECT 1 FROM release_apply_requests WHERE release_id = ? AND integration_pack_instance_id = ?",
+                statement -> {
+                    statement.setObject(1, releaseId);
+                    statement.setObject(2, instanceId);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        return rows.next();
+                    }
+                });
+    }
+
+    /**
+     * The release an instance is waiting for.
+     *
+     * @param releaseId the release
+     * @param releaseNumber its number
+     * @param status {@code SCHEDULED} (may be applied manually) or {@code IN_PROGRESS} (being applied)
+     * @param workflowId its workflow
+     */
+    public record PendingApply(UUID releaseId, int releaseNumber, ReleaseStatus status, String workflowId) {}
 
     /** The stored extension values of these instances, by instance, then by key. */
     public Map<UUID, List<StoredValue>> values(Collection<UUID> instanceIds) {

@@ -1,0 +1,35 @@
+package io.packwright.activities.store.release;
+
+import io.micronaut.core.annotation.Nullable;
+import io.packwright.workflows.release.ApplyMode;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One instance's outcome for a release.
+ *
+ * @param instanceId the instance
+ * @param accountId its account
+ * @param status what happened to it
+ * @param mode how the release reached it, when applied
+ * @param appliedAt when it was applied
+ * @param failureReason why it could not take the release, when failed
+ */
+public record LedgerEntry(
+        UUID instanceId,
+        UUID accountId,
+        Status status,
+        @Nullable ApplyMode mode,
+        @Nullable Instant appliedAt,
+        @Nullable String failureReason) {
+
+    /** The outcome of an instance for a release. */
+    public enum Status {
+        /** The instance runs the release. */
+        APPLIED,
+        /** The instance could not take the release and stays on its release. */
+        FAILED,
+        /** The release has not reached the instance yet. */
+        PENDING
+    }
+}

@@ -1,0 +1,29 @@
+package io.packwright.activities.store.release;
+
+import io.micronaut.core.annotation.Nullable;
+import io.packwright.workflows.release.ReleaseSchedule;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+
+/**
+ * A release to create; the window is already computed in the partner's time zone.
+ *
+ * @param id the new release's id
+ * @param integrationPackId the (locked, live) pack
+ * @param schedule immediate or on a date
+ * @param releaseOnDate the date, for a scheduled release
+ * @param windowStart start of its window, for a scheduled release
+ * @param windowEnd end of its window, for a scheduled release
+ * @param releaseNotes the partner's notes
+ * @param now the creation time
+ */
+public record NewRelease(
+        UUID id,
+        UUID integrationPackId,
+        ReleaseSchedule schedule,
+        @Nullable LocalDate releaseOnDate,
+        @Nullable Instant windowStart,
+        @Nullable Instant windowEnd,
+        @Nullable String releaseNotes,
+        Instant now) {}

@@ -1,0 +1,72 @@
+package io.packwright.activities.store.release;
+
+import io.micronaut.core.annotation.Nullable;
+import io.packwright.workflows.release.ReleaseSchedule;
+import io.packwright.workflows.release.ReleaseStatus;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A release as the api shows it, with its frozen content and its progress.
+ *
+ * @param id the release
+ * @param integrationPackId its pack
+ * @param packName the pack's name
+ * @param partnerAccountId the pack's partner
+ * @param releaseNumber 1, 2, 3… per pack
+ * @param schedule immediate or on a date
+ * @param releaseOnDate the scheduled date, for scheduled releases
+ * @param windowStart start of the release window, for scheduled releases
+ * @param windowEnd end of the release window, for scheduled releases
+ * @param status its status
+ * @param releaseNotes the partner's notes
+ * @param createdAt when it was created
+ * @param startedAt when it became current and its fan-out started
+ * @param completedAt when it reached a terminal status
+ * @param workflowId its workflow's id
+ * @param appliedManually instances that applied it during the testing period
+ * @param appliedAutomatically instances it was applied to by its fan-out
+ * @param failed instances that could not take it
+ * @param remaining instances still waiting for it (0 once it is terminal)
+ * @param components its frozen content, by component name
+ */
+public record ReleaseRecord(
+        UUID id,
+        UUID integrationPackId,
+        String packName,
+        UUID partnerAccountId,
+        int releaseNumber,
+        ReleaseSchedule schedule,
+        @Nullable LocalDate releaseOnDate,
+        @Nullable Instant windowStart,
+        @Nullable Instant windowEnd,
+        ReleaseStatus status,
+        @Nullable String releaseNotes,
+        Instant createdAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant completedAt,
+        String workflowId,
+        long appliedManually,
+        long appliedAutomatically,
+        long failed,
+        long remaining,
+        List<Component> components) {
+
+    public ReleaseRecord {
+        components = List.copyOf(components);
+    }
+
+    /**
+     * A component of the release: the package it froze.
+     *
+     * @param componentId the component
+     * @param componentName its name when the release was created
+     * @param componentType its type
+     * @param packageId the packaged component
+     * @param packageVersion its version
+     */
+    public record Component(
+            UUID componentId, String componentName, String componentType, UUID packageId, String packageVersion) {}
+}

@@ -1,0 +1,23 @@
+package io.packwright.api.releases;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.workflows.release.ReleaseSchedule;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import java.time.LocalDate;
+
+/**
+ * Releases the pack's current contents.
+ *
+ * @param releaseSchedule {@code IMMEDIATELY} or {@code RELEASE_ON_SPECIFIED_DATE}
+ * @param releaseOnDate the day (in the partner's time zone) on which a scheduled release is applied
+ *     to everyone; required for {@code RELEASE_ON_SPECIFIED_DATE}, absent for {@code IMMEDIATELY},
+ *     after today
+ * @param releaseNotes at most 10,000 characters
+ */
+@Serdeable
+public record CreateReleaseRequest(
+        @NotNull ReleaseSchedule releaseSchedule,
+        @Nullable LocalDate releaseOnDate,
+        @Nullable @Size(max = 10_000) String releaseNotes) {}

@@ -1,0 +1,140 @@
+package io.packwright.api.releases;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.packwright.activities.store.release.LedgerEntry;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.idempotency.IdempotentCreations;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.util.UUID;
+
+/**
+ * Releases of a partner's integration packs. Each release runs as a Temporal workflow; its progress
+ * and per-instance ledger are read from the database. Partners with the feature
+ * {@code integrationPackManagement} only; everyone else gets 403.
+ */
+@Controller("/api/v1")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "Releases")
+class ReleaseController {
+
+    private final ReleaseService releases;
+    private final CallerResolver callers;
+    private final IdempotentCreations idempotent;
+
+    ReleaseController(ReleaseService releases, CallerResolver callers, IdempotentCreations idempotent) {
+        this.releases = releases;
+        this.callers = callers;
+        this.idempotent = idempotent;
+    }
+
+    /**
+     * Releases the pack's components with their newest shareable packages: {@code IMMEDIATELY}
+     * (current at once, applied to every instance; supersedes a pending release) or {@code
+     * RELEASE_ON_SPECIFIED_DATE} (pending until the start of {@code releaseOnDate} in the partner's
+     * time zone, then applied to every instance that has not applied it). 202: the release continues
+     * in its workflow. 409 when nothing changed since the newest release, when the pack has no
+     * components or disagreeing extension settings, or when a scheduled release is asked for while
+     * one is pending.
+     */
+    @Post("/integration-packs/{id}/releases")
+    @Status(HttpStatus.ACCEPTED)
+    @Operation(operationId = "createRelease")
+    @ApiResponse(
+            responseCode = "202",
+            description = "The release; it continues in its workflow. Location is its URL",
+            content = @Content(schema = @Schema(implementation = ReleaseResponse.class)))
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid body; releaseOnDate missing for RELEASE_ON_SPECIFIED_DATE, given for IMMEDIATELY,"
+                    + " or not after today in the partner's time zone")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
+    @ApiResponse(responseCode = "404", description = "No such pack of the partner")
+    @ApiResponse(
+            responseCode = "409",
+            description = "Nothing to release, no components, disagreeing extension settings, a pending release"
+                    + " exists already (scheduled), or the Idempotency-Key was used for another request")
+    HttpResponse<ReleaseResponse> createRelease(
+            Authentication authentication,
+            HttpRequest<?> request,
+            @PathVariable UUID id,
+            @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
+            @Valid @Body CreateReleaseRequest body) {
+        Caller caller = callers.resolve(authentication);
+        return idempotent.create(
+                caller,
+                idempotencyKey,
+                request,
+                body,
+                Argument.of(ReleaseResponse.class),
+                () -> releases.create(caller, id, body));
+    }
+
+    /** The pack's releases, newest first. */
+    @Get("/integration-packs/{id}/releases")
+    @Operation(operationId = "listReleases")
+    @ApiResponse(responseCode = "200", description = "A page of releases, newest first")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
+    @ApiResponse(responseCode = "404", description = "No such pack of the partner")
+    PageResponse<ReleaseResponse> listReleases(
+            Authentication authentication,
+            @PathVariable UUID id,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return releases.list(callers.resolve(authentication), id, PageRequest.newestFirst(limit, pageToken));
+    }
+
+    /** One release, with its frozen content and progress. */
+    @Get("/releases/{releaseId}")
+    @Operation(operationId = "getRelease")
+    @ApiResponse(responseCode = "200", description = "The release")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
+    @ApiResponse(responseCode = "404", description = "No such release of the partner's packs")
+    ReleaseResponse getRelease(Authentication authentication, @PathVariable UUID releaseId) {
+        return releases.get(callers.resolve(authentication), releaseId);
+    }
+
+    /**
+     * The release's per-instance ledger in instance order: {@code APPLIED} (with mode), {@code FAILED}
+     * (with the reason) and, while the release is open, {@code PENDING} instances.
+     */
+    @Get("/releases/{releaseId}/instances")
+    @Operation(operationId = "listReleaseInstances")
+    @ApiResponse(responseCode = "200", description = "A page of the ledger, in instance order")
+    @ApiResponse(responseCode = "400", description = "Unknown status, invalid limit or page token")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
+    @ApiResponse(responseCode = "404", description = "No such release of the partner's packs")
+    PageResponse<ReleaseInstanceResponse> listReleaseInstances(
+            Authentication authentication,
+            @PathVariable UUID releaseId,
+            @Nullable @QueryValue LedgerEntry.Status status,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return releases.instances(callers.resolve(authentication), releaseId, status, PageRequest.of(limit, pageToken));
+    }
+}

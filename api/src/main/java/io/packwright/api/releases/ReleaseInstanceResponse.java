@@ -1,0 +1,38 @@
+package io.packwright.api.releases;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.activities.store.release.LedgerEntry;
+import io.packwright.workflows.release.ApplyMode;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One instance's entry in a release's ledger.
+ *
+ * @param integrationPackInstanceId the instance
+ * @param accountId its managed account
+ * @param status {@code APPLIED}, {@code FAILED} or {@code PENDING}
+ * @param mode {@code MANUAL}, {@code AUTOMATIC} or {@code IMMEDIATE} when applied, else {@code null}
+ * @param appliedAt when it was applied
+ * @param failureReason why the instance could not take the release
+ */
+@Serdeable
+public record ReleaseInstanceResponse(
+        UUID integrationPackInstanceId,
+        UUID accountId,
+        LedgerEntry.Status status,
+        @Nullable ApplyMode mode,
+        @Nullable Instant appliedAt,
+        @Nullable String failureReason) {
+
+    static ReleaseInstanceResponse of(LedgerEntry entry) {
+        return new ReleaseInstanceResponse(
+                entry.instanceId(),
+                entry.accountId(),
+                entry.status(),
+                entry.mode(),
+                entry.appliedAt(),
+                entry.failureReason());
+    }
+}

@@ -1,0 +1,166 @@
+package io.packwright.api.releases;
+
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.packwright.activities.store.Ids;
+import io.packwright.activities.store.pack.IntegrationPackRepository;
+import io.packwright.activities.store.pack.IntegrationPackStore;
+import io.packwright.activities.store.pack.PackSummary;
+import io.packwright.activities.store.release.LedgerEntry;
+import io.packwright.activities.store.release.NewRelease;
+import io.packwright.activities.store.release.ReleaseRecord;
+import io.packwright.activities.store.release.ReleaseStore;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.idempotency.Created;
+import io.packwright.api.packs.PackManagers;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.ApiException;
+import io.packwright.workflows.release.ReleaseSchedule;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.UUID;
+
+/**
+ * Releasing a partner's integration packs and reading their releases. A release row is written
+ * first; its workflow is started once the row is committed ({@link ReleaseWorkflowLauncher}).
+ */
+@Singleton
+class ReleaseService {
+
+    /** How long the release window lasts. */
+    static final Duration WINDOW = Duration.ofHours(1);
+
+    private final IntegrationPackRepository packs;
+    private final IntegrationPackStore summaries;
+    private final ReleaseStore releases;
+    private final ApplicationEventPublisher<ReleaseCreated> events;
+    private final Clock clock;
+
+    ReleaseService(
+            IntegrationPackRepository packs,
+            IntegrationPackStore summaries,
+            ReleaseStore releases,
+            ApplicationEventPublisher<ReleaseCreated> events,
+            Clock clock) {
+        this.packs = packs;
+        this.summaries = summaries;
+        this.releases = releases;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Releases the pack's members with their newest shareable packages. The pack row stays locked
+     * until the transaction ends, so concurrent releases of one pack get consecutive numbers and at
+     * most one of them is scheduled.
+     */
+    @Transactional
+    public Created<ReleaseResponse> create(Caller caller, UUID packId, CreateReleaseRequest request) {
+        UUID partner = PackManagers.partnerOf(caller);
+        ZoneId zone = ZoneId.of(caller.account().timeZone());
+        Instant now = clock.instant();
+        Instant windowStart = null;
+        Instant windowEnd = null;
+        if (request.releaseSchedule() == ReleaseSchedule.IMMEDIATELY) {
+            if (request.releaseOnDate() != null) {
+                throw ApiException.invalidField(
+                        "releaseOnDate",
+                        "must be absent for IMMEDIATELY; use RELEASE_ON_SPECIFIED_DATE to release on a date");
+            }
+        } else {
+            LocalDate date = request.releaseOnDate();
+            if (date == null) {
+                throw ApiException.invalidField(
+                        "releaseOnDate", "is required for RELEASE_ON_SPECIFIED_DATE (a date such as 2026-12-01)");
+            }
+            LocalDate today = LocalDate.ofInstant(now, zone);
+            if (!date.isAfter(today)) {
+                throw ApiException.invalidField(
+                        "releaseOnDate",
+                        "must be after today (" + today + " in your time zone " + zone
+                                + "); use IMMEDIATELY to release now");
+            }
+            // the first valid instant of that day: where a DST change skips midnight, the day
+            // starts at the end of the gap
+            windowStart = date.atStartOfDay(zone).toInstant();
+            windowEnd = windowStart.plus(WINDOW);
+        }
+        packs.lockLive(packId, partner).orElseThrow(() -> PackManagers.packNotFound(packId));
+        PackSummary pack = summaries.findSummary(partner, packId).orElseThrow(() -> PackManagers.packNotFound(packId));
+        if (pack.componentCount() == 0) {
+            throw ApiException.conflict("Integration pack " + packId + " has no components to release; add one with"
+                    + " PUT /api/v1/integration-packs/" + packId + "/components/{componentId}.");
+        }
+        if (!pack.hasUnreleasedChanges()) {
+            throw ApiException.conflict("Nothing to release: the newest release of integration pack " + packId
+                    + " already holds the newest shareable package of every component. Add a component or a new"
+                    + " shareable package first.");
+        }
+        if (request.releaseSchedule() == ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE && pack.pending() != null) {
+            throw ApiException.conflict("Integration pack " + packId + " already has a pending release (release "
+                    + pack.pending().releaseNumber() + " on " + pack.pending().releaseOnDate()
+                    + "); a pack has one pending release at a time. Release IMMEDIATELY to supersede it.");
+        }
+        var conflicts = releases.memberExtensionConflicts(packId);
+        if (!conflicts.isEmpty()) {
+            throw ApiException.conflict("The newest shareable packages of the pack's components declare extensions"
+                    + " with different settings: " + String.join(", ", conflicts) + ". Components shared between"
+                    + " processes must have the same extensibility settings; package a component again so that"
+                    + " they agree, or remove one of them from the pack.");
+        }
+        UUID id = Ids.next();
+        ReleaseStore.CreatedRelease created = releases.create(new NewRelease(
+                id,
+                packId,
+                request.releaseSchedule(),
+                request.releaseOnDate(),
+                windowStart,
+                windowEnd,
+                request.releaseNotes(),
+                now));
+        events.publishEvent(new ReleaseCreated(created));
+        ReleaseRecord release = releases.find(partner, id).orElseThrow();
+        return new Created<>(HttpStatus.ACCEPTED, ReleaseResponse.of(release), "/api/v1/releases/" + id);
+    }
+
+    /** The releases of one of the partner's packs, newest first. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public PageResponse<ReleaseResponse> list(Caller caller, UUID packId, PageRequest page) {
+        UUID partner = PackManagers.partnerOf(caller);
+        packs.findLive(packId, partner).orElseThrow(() -> PackManagers.packNotFound(packId));
+        return page.toPage(
+                releases.findPage(partner, packId, page.before(), page.fetchSize()),
+                ReleaseRecord::id,
+                ReleaseResponse::of);
+    }
+
+    /** One release of the partner's packs. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public ReleaseResponse get(Caller caller, UUID releaseId) {
+        return ReleaseResponse.of(find(caller, releaseId));
+    }
+
+    /** The per-instance ledger of one release, in instance order. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public PageResponse<ReleaseInstanceResponse> instances(
+            Caller caller, UUID releaseId, @Nullable LedgerEntry.Status status, PageRequest page) {
+        ReleaseRecord release = find(caller, releaseId);
+        return page.toPage(
+                releases.ledgerPage(release, status, page.after(), page.fetchSize()),
+                LedgerEntry::instanceId,
+                ReleaseInstanceResponse::of);
+    }
+
+    private ReleaseRecord find(Caller caller, UUID releaseId) {
+        UUID partner = PackManagers.partnerOf(caller);
+        return releases.find(partner, releaseId)
+                .orElseThrow(() -> ApiException.notFound("No release " + releaseId + " of your integration packs."));
+    }
+}
