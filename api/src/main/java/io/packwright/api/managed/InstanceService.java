@@ -251,10 +251,14 @@ public class InstanceService {
         if (!instances.lockOwned(id, account)) {
             throw instanceNotFound(id);
         }
-        InstanceStore.PendingApply pending = instances
-                .pendingApply(id)
-                .orElseThrow(() -> ApiException.conflict("No update is pending for integration pack instance " + id
-                        + ": it runs the newest release of its pack, or has an outcome for it already."));
+        InstanceStore.PendingApply pending = instances.pendingApply(id).orElse(null);
+        if (pending == null) {
+            if (instances.hasOpenReleaseApplied(id)) {
+                return new PendingUpdateRequest(account, null);
+            }
+            throw ApiException.conflict("No update is pending for integration pack instance " + id
+                    + ": it runs the newest release of its pack, or has an outcome for it already.");
+        }
         List<String> missing = instances.missingRequiredExtensions(id, pending.releaseId());
         if (!missing.isEmpty()) {
             throw cannotTake(id, pending.releaseNumber(), missing);
@@ -270,7 +274,7 @@ public class InstanceService {
     public PendingUpdateProgress pendingUpdateProgress(PendingUpdateRequest request, UUID id) {
         InstanceResponse instance = get(request.accountId(), id);
         InstanceStore.PendingApply pending = request.pending();
-        if (instance.installedReleaseNumber() >= pending.releaseNumber()) {
+        if (pending == null || instance.installedReleaseNumber() >= pending.releaseNumber()) {
             return new PendingUpdateProgress(instance, true, null);
         }
         if (instances.isApplyQueued(pending.releaseId(), id)) {
@@ -293,9 +297,9 @@ public class InstanceService {
      * A queued (or already running) apply of the pending release.
      *
      * @param accountId the account acted for
-     * @param pending the release the instance waits for
+     * @param pending the release the instance waits for; {@code null} when it has it applied already
      */
-    public record PendingUpdateRequest(UUID accountId, InstanceStore.PendingApply pending) {}
+    public record PendingUpdateRequest(UUID accountId, InstanceStore.@Nullable PendingApply pending) {}
 
     /**
      * @param instance the instance now

@@ -43,7 +43,7 @@ class PendingUpdates {
 
     HttpResponse<InstanceResponse> apply(Caller caller, @Nullable UUID accountId, UUID id) {
         InstanceService.PendingUpdateRequest request = instances.requestPendingUpdate(caller, accountId, id);
-        if (request.pending().status() == ReleaseStatus.SCHEDULED) {
+        if (request.pending() != null && request.pending().status() == ReleaseStatus.SCHEDULED) {
             signal(request, id);
         }
         long deadline = System.nanoTime() + wait.toNanos();

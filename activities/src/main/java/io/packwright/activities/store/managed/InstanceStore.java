@@ -330,6 +330,22 @@ public class InstanceStore {
         });
     }
 
+    /**
+     * Whether the instance already has an open release of its pack applied (for instance applied
+     * manually during the testing period): applying the pending update again has nothing to do.
+     */
+    public boolean hasOpenReleaseApplied(UUID instanceId) {
+        return jdbc.prepareStatement("""
+                SELECT 1 FROM release_instances ri JOIN releases r ON r.id = ri.release_id
+                WHERE ri.integration_pack_instance_id = ? AND ri.status = 'APPLIED'
+                  AND r.status IN ('SCHEDULED', 'IN_PROGRESS')""", statement -> {
+            statement.setObject(1, instanceId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        });
+    }
+
     /** Whether a manual apply of {@code releaseId} to the instance is queued and not handled yet. */
     public boolean isApplyQueued(UUID releaseId, UUID instanceId) {
         return jdbc.prepareStatement(

@@ -1,0 +1,305 @@
+package io.packwright.api;
+
+import static io.packwright.api.support.ApiClient.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.packwright.api.support.ApiResponse;
+import io.packwright.api.support.CatalogFixtures;
+import io.packwright.api.support.ReleaseWorkerApiTestBase;
+import io.packwright.api.support.Tokens;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Releases running through their real workflow and activities, driven over HTTP: immediate fan-out
+ * with a failing instance, manual applies during the testing period (200, harmless twice, 409, 422,
+ * on behalf of a managed account, tenancy), supersede after a manual apply, uninstall during a
+ * release, and deleting a pack with a pending release.
+ */
+class ReleaseExecutionApiTest extends ReleaseWorkerApiTestBase {
+
+    private UUID partner;
+    private UUID customer;
+    private UUID otherCustomer;
+    private UUID component;
+    private UUID pack;
+
+    private void packReleasedOnce(String installationType) {
+        partner = createPartner("Partner " + UUID.randomUUID(), true, installationType.equals("MULTI"));
+        customer = createManaged(partner, "Customer");
+        otherCustomer = createManaged(partner, "Other customer");
+        pack = fixtures.pack(partner, "Pack", installationType);
+        component = fixtures.component(partner, "Orders", "PROCESS");
+        fixtures.pkg(partner, component, "1.0", true);
+        fixtures.add(partner, pack, component);
+        fixtures.group(partner, "Customers", customer, pack);
+        fixtures.exec(
+                "INSERT INTO account_group_members (account_group_id, account_id, added_at)"
+                        + " SELECT account_group_id, ?, now() FROM account_group_packs WHERE integration_pack_id = ?",
+                otherCustomer,
+                pack);
+        String first = release(obj("releaseSchedule", "IMMEDIATELY")).string("id");
+        awaitStatus(partner, first, "RELEASED");
+    }
+
+    private ApiResponse release(Map<String, Object> body) {
+        ApiResponse response =
+                api.post("/api/v1/integration-packs/" + pack + "/releases", Tokens.account(partner), body);
+        assertEquals(202, response.status(), response::toString);
+        return response;
+    }
+
+    private Map<String, Object> scheduled() {
+        return obj(
+                "releaseSchedule",
+                "RELEASE_ON_SPECIFIED_DATE",
+                "releaseOnDate",
+                LocalDate.now(ZoneId.of("Europe/Berlin")).plusDays(5).toString());
+    }
+
+    private String install(UUID account) {
+        ApiResponse installed =
+                api.post("/api/v1/integration-pack-instances", Tokens.account(account), obj("integrationPackId", pack));
+        assertEquals(201, installed.status(), installed::toString);
+        return installed.string("id");
+    }
+
+    private ApiResponse applyPending(UUID caller, String instance, Object body) {
+        return api.post(
+                "/api/v1/integration-pack-instances/" + instance + "/apply-pending-update",
+                Tokens.account(caller),
+                body);
+    }
+
+    private ApiResponse instance(UUID account, String id) {
+        ApiResponse instance = api.get("/api/v1/integration-pack-instances/" + id, Tokens.account(account));
+        assertEquals(200, instance.status(), instance::toString);
+        return instance;
+    }
+
+    private static int number(ApiResponse response, String field) {
+        return ((Number) response.get(field)).intValue();
+    }
+
+    private static long progress(ApiResponse release, String counter) {
+        return ((Number) ((Map<?, ?>) release.get("progress")).get(counter)).longValue();
+    }
+
+    @Test
+    void anImmediateReleaseReachesEveryInstanceExceptOneThatCannotTakeIt() {
+        packReleasedOnce("SINGLE");
+        String lacking = install(customer);
+        UUID firstRelease = UUID.fromString(
+                fixtures.column("SELECT current_release_id::text FROM integration_packs WHERE id = '" + pack + "'")
+                        .get(0));
+        fixtures.instances(otherCustomer, pack, firstRelease, 40);
+        fixtures.exec(
+                "INSERT INTO instance_extension_values (integration_pack_instance_id, key, value)"
+                        + " SELECT id, 'region', 'eu' FROM integration_pack_instances WHERE account_id = ?",
+                otherCustomer);
+        fixtures.pkg(
+                partner, component, "2.0", true, CatalogFixtures.extension("region", "PROCESS_PROPERTY", true, false));
+
+        String second = release(obj("releaseSchedule", "IMMEDIATELY")).string("id");
+        ApiResponse done = awaitStatus(partner, second, "RELEASED");
+
+        assertEquals(41, progress(done, "instances"));
+        assertEquals(40, progress(done, "applied"));
+        assertEquals(40, progress(done, "appliedAutomatically"));
+        assertEquals(0, progress(done, "appliedManually"));
+        assertEquals(1, progress(done, "failed"));
+        assertEquals(0, progress(done, "remaining"));
+        assertTrue(done.get("completedAt") != null, done::toString);
+        assertEquals(
+                40,
+                count(
+                        "SELECT count(*) FROM integration_pack_instances i JOIN releases r ON r.id = i.installed_release_id"
+                                + " WHERE i.integration_pack_id = '" + pack + "' AND r.release_number = 2"));
+
+        List<Map<String, Object>> failed =
+                listAll("/api/v1/releases/" + second + "/instances?status=FAILED", Tokens.account(partner), 10);
+        assertEquals(1, failed.size());
+        assertEquals(lacking, failed.get(0).get("integrationPackInstanceId"));
+        assertEquals(customer.toString(), failed.get(0).get("accountId"));
+        assertNull(failed.get(0).get("mode"));
+        assertTrue(((String) failed.get(0).get("failureReason")).contains("region"), failed::toString);
+        List<Map<String, Object>> applied =
+                listAll("/api/v1/releases/" + second + "/instances?status=APPLIED", Tokens.account(partner), 15);
+        assertEquals(40, applied.size());
+        assertTrue(applied.stream().allMatch(e -> "IMMEDIATE".equals(e.get("mode")) && e.get("appliedAt") != null));
+        assertEquals(
+                41,
+                listAll("/api/v1/releases/" + second + "/instances", Tokens.account(partner), 50)
+                        .size());
+
+        ApiResponse stayed = instance(customer, lacking);
+        assertEquals(1, number(stayed, "installedReleaseNumber"));
+        assertNull(stayed.get("pendingUpdate"));
+    }
+
+    @Test
+    void aManagedAccountAppliesThePendingReleaseDuringItsTestingPeriod() {
+        packReleasedOnce("SINGLE");
+        String mine = install(customer);
+        String theirs = install(otherCustomer);
+        assertProblem(409, applyPending(customer, mine, null));
+
+        fixtures.pkg(partner, component, "2.0", true);
+        ApiResponse release = release(scheduled());
+        ApiResponse waiting = instance(customer, mine);
+        Map<?, ?> pendingUpdate = (Map<?, ?>) waiting.get("pendingUpdate");
+        assertEquals(2, ((Number) pendingUpdate.get("releaseNumber")).intValue());
+        assertEquals(release.string("windowStart"), pendingUpdate.get("windowStart"));
+        assertEquals(release.string("releaseOnDate"), pendingUpdate.get("releaseOnDate"));
+
+        // tenancy: nobody else can apply it
+        UUID stranger = createPartner("Stranger", true, false);
+        assertProblem(404, applyPending(otherCustomer, mine, null));
+        assertProblem(404, applyPending(stranger, mine, obj("accountId", customer)));
+        assertProblem(400, applyPending(partner, mine, null));
+        assertEquals(0, count("SELECT count(*) FROM release_apply_requests"));
+
+        ApiResponse applied = applyPending(customer, mine, null);
+        assertEquals(200, applied.status(), applied::toString);
+        assertEquals(2, number(applied, "installedReleaseNumber"));
+        assertNull(applied.get("pendingUpdate"));
+        ApiResponse again = applyPending(customer, mine, null);
+        assertEquals(200, again.status(), "applying twice is harmless: " + again);
+        assertEquals(2, number(again, "installedReleaseNumber"));
+
+        ApiResponse onBehalf = applyPending(partner, theirs, obj("accountId", otherCustomer));
+        assertEquals(200, onBehalf.status(), onBehalf::toString);
+        assertEquals(2, number(onBehalf, "installedReleaseNumber"));
+
+        String id = release.string("id");
+        ApiResponse progress = api.get("/api/v1/releases/" + id, Tokens.account(partner));
+        assertEquals("SCHEDULED", progress.string("status"));
+        assertEquals(2, progress(progress, "appliedManually"));
+        assertEquals(0, progress(progress, "remaining"));
+        List<Map<String, Object>> ledger =
+                listAll("/api/v1/releases/" + id + "/instances", Tokens.account(partner), 50);
+        assertEquals(2, ledger.size());
+        assertTrue(ledger.stream().allMatch(e -> "APPLIED".equals(e.get("status")) && "MANUAL".equals(e.get("mode"))));
+        assertEquals(0, count("SELECT count(*) FROM release_apply_requests"));
+        ApiResponse packNow = api.get("/api/v1/integration-packs/" + pack, Tokens.account(partner));
+        assertEquals(1, ((Number) ((Map<?, ?>) packNow.get("currentRelease")).get("releaseNumber")).intValue());
+    }
+
+    @Test
+    void anInstanceMissingARequiredValueCannotApplyUntilItIsSet() {
+        packReleasedOnce("SINGLE");
+        String mine = install(customer);
+        fixtures.pkg(
+                partner, component, "2.0", true, CatalogFixtures.extension("region", "PROCESS_PROPERTY", true, false));
+        release(scheduled());
+
+        ApiResponse rejected = assertProblem(422, applyPending(customer, mine, null));
+        assertTrue(rejected.string("detail").contains("'region'"), rejected::toString);
+        assertEquals(0, count("SELECT count(*) FROM release_apply_requests"));
+        assertEquals(1, number(instance(customer, mine), "installedReleaseNumber"));
+
+        ApiResponse set = api.put(
+                "/api/v1/integration-pack-instances/" + mine + "/extensions",
+                Tokens.account(customer),
+                obj("values", obj("region", "eu")));
+        assertEquals(200, set.status(), set::toString);
+        ApiResponse applied = applyPending(customer, mine, null);
+        assertEquals(200, applied.status(), applied::toString);
+        assertEquals(2, number(applied, "installedReleaseNumber"));
+    }
+
+    @Test
+    void anImmediateReleaseSupersedesAPendingOneAndReachesManuallyUpdatedInstances() {
+        packReleasedOnce("SINGLE");
+        String mine = install(customer);
+        String theirs = install(otherCustomer);
+        fixtures.pkg(partner, component, "2.0", true);
+        String pending = release(scheduled()).string("id");
+        assertEquals(200, applyPending(customer, mine, null).status());
+
+        fixtures.pkg(partner, component, "3.0", true);
+        String immediate = release(obj("releaseSchedule", "IMMEDIATELY")).string("id");
+
+        ApiResponse superseded = awaitStatus(partner, pending, "SUPERSEDED");
+        assertEquals(1, progress(superseded, "appliedManually"));
+        ApiResponse done = awaitStatus(partner, immediate, "RELEASED");
+        assertEquals(2, progress(done, "applied"));
+        assertEquals(3, number(instance(customer, mine), "installedReleaseNumber"));
+        assertEquals(3, number(instance(otherCustomer, theirs), "installedReleaseNumber"));
+        assertProblem(409, applyPending(customer, mine, null));
+    }
+
+    @Test
+    void uninstallingAnInstanceTakesItOutOfAnOpenReleaseWithoutDisturbingIt() {
+        packReleasedOnce("SINGLE");
+        String mine = install(customer);
+        String theirs = install(otherCustomer);
+        fixtures.pkg(partner, component, "2.0", true);
+        String id = release(scheduled()).string("id");
+        assertEquals(200, applyPending(customer, mine, null).status());
+
+        assertEquals(
+                204,
+                api.delete("/api/v1/integration-pack-instances/" + mine, Tokens.account(customer))
+                        .status());
+
+        ApiResponse release = api.get("/api/v1/releases/" + id, Tokens.account(partner));
+        assertEquals("SCHEDULED", release.string("status"));
+        assertEquals(0, progress(release, "appliedManually"));
+        assertEquals(1, progress(release, "remaining"));
+        List<Map<String, Object>> ledger =
+                listAll("/api/v1/releases/" + id + "/instances", Tokens.account(partner), 50);
+        assertEquals(
+                List.of(theirs),
+                ledger.stream().map(e -> e.get("integrationPackInstanceId")).toList());
+        assertEquals(200, applyPending(otherCustomer, theirs, null).status());
+    }
+
+    @Test
+    void deletingAPackCancelsItsPendingReleaseWorkflow() throws Exception {
+        packReleasedOnce("SINGLE");
+        install(customer);
+        fixtures.pkg(partner, component, "2.0", true);
+        ApiResponse pending = release(scheduled());
+        String workflowId = pending.string("workflowId");
+        var client = context.getBean(io.temporal.client.WorkflowClient.class);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && !running(client, workflowId)) {
+            Thread.sleep(100);
+        }
+        assertTrue(running(client, workflowId), "the pending release's workflow runs");
+
+        assertEquals(
+                204,
+                api.delete("/api/v1/integration-packs/" + pack, Tokens.account(partner))
+                        .status());
+
+        assertProblem(404, api.get("/api/v1/releases/" + pending.string("id"), Tokens.account(partner)));
+        deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline && running(client, workflowId)) {
+            Thread.sleep(100);
+        }
+        assertEquals(
+                io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED,
+                client.newUntypedWorkflowStub(workflowId).describe().getStatus().getStatus());
+        assertEquals(0, count("SELECT count(*) FROM integration_pack_instances"));
+    }
+
+    private static boolean running(io.temporal.client.WorkflowClient client, String workflowId) {
+        try {
+            return client.newUntypedWorkflowStub(workflowId)
+                            .describe()
+                            .getStatus()
+                            .getStatus()
+                    == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        } catch (io.temporal.client.WorkflowNotFoundException notYet) {
+            return false;
+        }
+    }
+}
