@@ -1,24 +1,44 @@
 package io.packwright.worker;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 
 /**
- * Capacity and shutdown of this process's Temporal worker, {@code packwright.worker.*}
- * (environment: {@code PACKWRIGHT_WORKER_MAX_CONCURRENT_ACTIVITY_EXECUTIONS}, ...). Capacity is per
- * process; throughput scales by running more worker processes.
+ * Capacity, shutdown and background duties of this process's Temporal worker, {@code
+ * packwright.worker.*} (environment: {@code PACKWRIGHT_WORKER_MAX_CONCURRENT_ACTIVITY_EXECUTIONS},
+ * ...). Capacity is per process; throughput scales by running more worker processes.
  *
  * @param maxConcurrentActivityExecutions activity tasks run at once; each holds a database
  *     connection while it applies a batch, so keep it below the datasource pool size
  * @param maxConcurrentWorkflowTaskExecutions workflow tasks (CPU only, short) run at once
  * @param shutdownGracePeriod how long a stopping worker waits for in-flight tasks before it
  *     interrupts them
+ * @param reconcileInterval how long {@link ReleaseReconciler} waits between the end of one pass over
+ *     the open releases and the start of the next (the first pass runs at start-up)
+ * @param registerSearchAttributes whether the worker registers the release search attributes on
+ *     its namespace before its first pass; turn it off where the deploy script registers them and
+ *     the worker's credentials may not call Temporal's operator service
  */
 @ConfigurationProperties("packwright.worker")
 record WorkerProperties(
         @Bindable(defaultValue = "16") @Positive int maxConcurrentActivityExecutions,
         @Bindable(defaultValue = "50") @Positive int maxConcurrentWorkflowTaskExecutions,
-        @Bindable(defaultValue = "30s") @NotNull Duration shutdownGracePeriod) {}
+        @Bindable(defaultValue = "30s") @NotNull Duration shutdownGracePeriod,
+        @Bindable(defaultValue = "1m") @NotNull Duration reconcileInterval,
+        @Bindable(defaultValue = "true") boolean registerSearchAttributes) {
+
+    /**
+     * @throws ConfigurationException when the reconcile interval is not positive
+     */
+    WorkerProperties {
+        if (reconcileInterval != null && (reconcileInterval.isZero() || reconcileInterval.isNegative())) {
+            throw new ConfigurationException(
+                    "packwright.worker.reconcile-interval (PACKWRIGHT_WORKER_RECONCILE_INTERVAL) must be positive, not "
+                            + reconcileInterval);
+        }
+    }
+}

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.packwright.activities.store.TestDatabases;
@@ -39,6 +41,13 @@ class TemporalUnreachableTest {
             assertEquals("UP", health.status("jdbc"));
             assertTrue(checkTook.compareTo(Duration.ofSeconds(6)) < 0, "health took " + checkTook);
             assertFalse(factory.isStarted(), "the worker cannot start without Temporal");
+
+            // The Kubernetes liveness probe: a Temporal outage must not get the worker restarted.
+            assertEquals(
+                    HttpStatus.OK,
+                    client.toBlocking()
+                            .exchange(HttpRequest.GET("/health/liveness"))
+                            .status());
         } finally {
             stopStarted = System.nanoTime();
             context.stop();

@@ -81,6 +81,8 @@ class WorkerApplicationTest {
             assertEquals(16, defaults.maxConcurrentActivityExecutions());
             assertEquals(50, defaults.maxConcurrentWorkflowTaskExecutions());
             assertEquals(Duration.ofSeconds(30), defaults.shutdownGracePeriod());
+            assertEquals(Duration.ofMinutes(1), defaults.reconcileInterval());
+            assertTrue(defaults.registerSearchAttributes());
         }
 
         Map<String, Object> properties = properties(temporal.address());

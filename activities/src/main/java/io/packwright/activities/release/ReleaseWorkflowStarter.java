@@ -5,6 +5,7 @@ import io.packwright.workflows.release.ReleaseSearchAttributes;
 import io.packwright.workflows.release.ReleaseStatus;
 import io.packwright.workflows.release.ReleaseWorkflow;
 import io.packwright.workflows.release.ReleaseWorkflowInput;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * Starts the workflow of a release row: the one way to do it, used by the api right after it wrote
  * the row and by the reconciler for every open release whose workflow is missing. Starting is
  * idempotent: a workflow that already runs under the release's id is left alone.
+ *
+ * <p>A release's workflow id is started again only after a run that did not complete (failed,
+ * terminated, cancelled, timed out): a run that completed has made its release terminal, so a
+ * reconciler that read the row as open just before that must not start a second run of it.
  */
 @Singleton
 public class ReleaseWorkflowStarter {
@@ -33,7 +38,7 @@ public class ReleaseWorkflowStarter {
     }
 
     /**
-     * Starts the release's workflow unless it is already running.
+     * Starts the release's workflow unless it is already running or has completed.
      *
      * @return whether this call started it
      * @throws io.temporal.client.WorkflowServiceException when Temporal cannot be reached; the row
@@ -46,7 +51,7 @@ public class ReleaseWorkflowStarter {
             LOG.info("started release workflow {}", release.workflowId());
             return true;
         } catch (WorkflowExecutionAlreadyStarted running) {
-            LOG.debug("release workflow {} is already running", release.workflowId());
+            LOG.debug("release workflow {} is already running or has completed", release.workflowId());
             return false;
         }
     }
@@ -82,6 +87,7 @@ public class ReleaseWorkflowStarter {
         return WorkflowOptions.newBuilder()
                 .setWorkflowId(release.workflowId())
                 .setTaskQueue(TaskQueues.RELEASES)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
                 .setTypedSearchAttributes(attributes.build())
                 .setStaticSummary(summary(release))
                 .setStaticDetails(details(release))

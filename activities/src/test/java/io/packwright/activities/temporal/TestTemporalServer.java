@@ -7,8 +7,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /**
- * Temporal's Java test server as a real gRPC endpoint on a free port, in real time. Shared with the
- * api and worker tests through this module's test-jar.
+ * Temporal's Java test server as a real gRPC endpoint on a free port, in real time, with the release
+ * search attributes registered (as the embedded stack and the deploy scripts do), so that release
+ * workflows can be started on it. Shared with the api and worker tests through this module's
+ * test-jar.
  */
 public final class TestTemporalServer implements AutoCloseable {
 
@@ -47,7 +49,14 @@ public final class TestTemporalServer implements AutoCloseable {
     }
 
     public static TestTemporalServer startOn(int port) {
-        return new TestTemporalServer(TestServer.createPortBoundServer(port, true), port);
+        TestTemporalServer server = new TestTemporalServer(TestServer.createPortBoundServer(port, true), port);
+        try {
+            SearchAttributeRegistrar.registerPlaintext(server.address(), TemporalProperties.DEFAULT_NAMESPACE);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
     }
 
     /** A port that nothing listens on right now. */
