@@ -1,6 +1,7 @@
 package io.packwright.deploy;
 
 import io.packwright.activities.store.embedded.EmbeddedPostgresServer;
+import io.packwright.activities.temporal.SearchAttributeRegistrar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -120,6 +121,13 @@ public final class EmbeddedStack {
         Path apiJar = requireJar("packwright-api.jar");
         Database database = config.embeddedPostgres() ? startPostgres() : externalDatabase();
         String temporalAddress = config.embeddedTemporal() ? startTemporal() : config.temporalAddress();
+        // The test server forgets search attributes with everything else. They are registered while
+        // the api and the worker boot, and before the stack reports ready, so that no release
+        // workflow (which carries them) starts without them; the worker registers them too.
+        CompletableFuture<Void> searchAttributes = config.embeddedTemporal()
+                ? CompletableFuture.runAsync(
+                        () -> SearchAttributeRegistrar.registerPlaintext(temporalAddress, config.temporalNamespace()))
+                : CompletableFuture.completedFuture(null);
 
         Map<String, String> common = new HashMap<>(database.environment());
         common.put("TEMPORAL_ADDRESS", temporalAddress);
@@ -132,6 +140,7 @@ public final class EmbeddedStack {
         ChildProcess worker = startChild("worker", workerJar, freeIfZero(config.workerPort()), common);
         ChildProcess api = startChild("api", apiJar, freeIfZero(config.apiPort()), apiEnvironment);
         ChildProcess.awaitHealthy(List.of(worker, api), HEALTH_TIMEOUT);
+        awaitSearchAttributes(searchAttributes);
 
         Banner banner = new Banner(
                 Duration.between(launched, Instant.now()),
@@ -291,6 +300,17 @@ public final class EmbeddedStack {
         }
         LOG.info("Temporal test server (in memory, real time) is up on {}", temporal.address());
         return temporal.address();
+    }
+
+    private static void awaitSearchAttributes(CompletableFuture<Void> registration) throws InterruptedException {
+        try {
+            registration.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "cannot register the release search attributes on the Temporal test server: "
+                            + rootMessage(e.getCause()),
+                    e.getCause());
+        }
     }
 
     private ChildProcess startChild(String name, Path jar, int port, Map<String, String> environment) {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Temporal's Java test server as a gRPC endpoint on the loopback interface, in real time (time
  * skipping locked). It keeps every workflow in memory: a restart forgets them, and the project's
- * reconciler restarts the open releases from the database.
+ * reconciler restarts the open releases from the database. Registered search attributes are kept in
+ * memory too: {@link EmbeddedStack} registers the release search attributes after every start.
  *
  * <p>It wires the same services as {@code TestServer.createPortBoundServer(port, true)}, but that
  * factory binds every network interface and cannot tell which port it got for port 0; this class
