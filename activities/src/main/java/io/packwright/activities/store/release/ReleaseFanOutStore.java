@@ -39,13 +39,15 @@ import java.util.UUID;
  *       exactly one of them record an outcome. An instance moves only to a release with a higher
  *       number than the one it runs.
  *   <li>A transaction that applies ends with the status check on the release row, locked together
- *       with the counter update, and rolls back when the release is no longer open. The api changes
+ *       with the counter update, and rolls back when the release no longer has the status that the
+ *       work was done for ({@code SCHEDULED} for manual applies, {@code IN_PROGRESS} for the
+ *       fan-out); one that found nothing to change only reads it {@code FOR SHARE}. The api changes
  *       a release's status with an {@code UPDATE} of the same row, so either its change commits
  *       first (and the batch is rolled back) or it waits until the batch has committed. The lock is
  *       taken last, not first: parallel lanes all update the counters, and two lanes that held a
  *       shared lock on the row from their start would deadlock when both upgrade it.
- *   <li>Opening a release locks its pack before the release row, in the order the api uses when it
- *       creates, supersedes or deletes.
+ *   <li>Opening a release locks its pack before the release row; whatever locks both (creating,
+ *       superseding, deleting) must take them in this order too.
  * </ul>
  *
  * <p>A release whose pack is deleted counts as {@code CANCELLED}.
