@@ -70,11 +70,12 @@ class ReleaseExecutionApiTest extends ReleaseWorkerApiTestBase {
         return installed.string("id");
     }
 
+    /** Applies the pending update; without a body when {@code body} is null. */
     private ApiResponse applyPending(UUID caller, String instance, Object body) {
-        return api.post(
-                "/api/v1/integration-pack-instances/" + instance + "/apply-pending-update",
-                Tokens.account(caller),
-                body);
+        String path = "/api/v1/integration-pack-instances/" + instance + "/apply-pending-update";
+        return body == null
+                ? api.raw("POST", path, Tokens.account(caller), null, "")
+                : api.post(path, Tokens.account(caller), body);
     }
 
     private ApiResponse instance(UUID account, String id) {
@@ -287,16 +288,13 @@ class ReleaseExecutionApiTest extends ReleaseWorkerApiTestBase {
         }
         assertEquals(
                 io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED,
-                client.newUntypedWorkflowStub(workflowId).describe().getStatus().getStatus());
+                client.newUntypedWorkflowStub(workflowId).describe().getStatus());
         assertEquals(0, count("SELECT count(*) FROM integration_pack_instances"));
     }
 
     private static boolean running(io.temporal.client.WorkflowClient client, String workflowId) {
         try {
-            return client.newUntypedWorkflowStub(workflowId)
-                            .describe()
-                            .getStatus()
-                            .getStatus()
+            return client.newUntypedWorkflowStub(workflowId).describe().getStatus()
                     == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
         } catch (io.temporal.client.WorkflowNotFoundException notYet) {
             return false;

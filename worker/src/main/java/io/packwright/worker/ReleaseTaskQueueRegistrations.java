@@ -1,23 +1,21 @@
 package io.packwright.worker;
 
 import io.micronaut.context.annotation.Factory;
+import io.packwright.activities.release.ReleaseActivitiesImpl;
+import io.packwright.workflows.release.ReleaseWorkflowImpl;
 import jakarta.inject.Singleton;
 import java.util.List;
 
 /**
  * The one place that lists the workflows and activities of the releases task queue ({@link
- * io.packwright.workflows.TaskQueues#RELEASES}). Workflow implementations come from the {@code
- * workflows} module; activity implementations are beans of the {@code activities} module, injected
- * into {@link #releases()} as parameters.
- *
- * <p>The release workflow and its activities do not exist yet, so the lists are empty and the
- * worker does not poll (see {@link TemporalWorker}).
+ * io.packwright.workflows.TaskQueues#RELEASES}): the release workflow from the {@code workflows}
+ * module, and its activities, a bean of the {@code activities} module over the worker's database.
  */
 @Factory
 final class ReleaseTaskQueueRegistrations {
 
     @Singleton
-    WorkerRegistrations releases() {
-        return new WorkerRegistrations(List.of(), List.of());
+    WorkerRegistrations releases(ReleaseActivitiesImpl activities) {
+        return new WorkerRegistrations(List.of(ReleaseWorkflowImpl.class), List.of(activities));
     }
 }

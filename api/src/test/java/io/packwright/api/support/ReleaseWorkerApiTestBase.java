@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.micronaut.context.ApplicationContext;
 import io.packwright.activities.release.ReleaseActivitiesImpl;
+import io.packwright.activities.temporal.SearchAttributeRegistrar;
+import io.packwright.activities.temporal.TestTemporalServer;
 import io.packwright.workflows.TaskQueues;
 import io.packwright.workflows.release.ReleaseWorkflowImpl;
 import io.temporal.client.WorkflowClient;
@@ -40,6 +42,7 @@ public abstract class ReleaseWorkerApiTestBase extends CatalogApiTestBase {
 
     @BeforeAll
     void startReleaseWorker() {
+        SearchAttributeRegistrar.registerPlaintext(TestTemporalServer.shared().address(), namespace);
         workers = WorkerFactory.newInstance(context.getBean(WorkflowClient.class));
         var worker = workers.newWorker(TaskQueues.RELEASES);
         worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
