@@ -23,6 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -233,6 +237,43 @@ class PackDeletionApiTest extends CatalogApiTestBase {
                 0,
                 count("SELECT count(*) FROM integration_packs WHERE deleted_at IS NOT NULL"),
                 "no deletion is left unfinished");
+    }
+
+    @Test
+    void anInstallRacingTheDeleteLeavesNothingBehind() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                UUID pack = fixtures.pack(partner, "Race " + round, "SINGLE");
+                fixtures.add(partner, pack, fixtures.shareableProcess(partner, "Race process " + round));
+                fixtures.releaseNow(pack);
+                fixtures.group(partner, "Race group " + round, customer, pack);
+                CountDownLatch go = new CountDownLatch(1);
+                Future<ApiResponse> install = pool.submit(() -> {
+                    go.await();
+                    return api.post(
+                            "/api/v1/integration-pack-instances",
+                            Tokens.account(customer),
+                            obj("integrationPackId", pack));
+                });
+                Future<ApiResponse> delete = pool.submit(() -> {
+                    go.await();
+                    return api.delete("/api/v1/integration-packs/" + pack, token);
+                });
+                go.countDown();
+                ApiResponse installed = install.get();
+                assertEquals(204, delete.get().status(), delete.get()::toString);
+                assertTrue(
+                        installed.status() == 201 || installed.status() == 404,
+                        "the install either happened before the delete or saw the pack gone: " + installed);
+
+                sweeper.sweep();
+
+                assertEquals(nothing(), leftovers(pack), "round " + round + ", install " + installed.status());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -139,6 +139,11 @@ class ReleaseExecutionApiTest extends ReleaseWorkerApiTestBase {
                 listAll("/api/v1/releases/" + second + "/instances", Tokens.account(partner), 50)
                         .size());
 
+        ApiResponse packNow = api.get("/api/v1/integration-packs/" + pack, Tokens.account(partner));
+        Map<?, ?> current = (Map<?, ?>) packNow.get("currentRelease");
+        assertEquals(2, ((Number) current.get("releaseNumber")).intValue());
+        assertEquals(done.string("startedAt"), current.get("releasedAt"), "released when it became current");
+
         ApiResponse stayed = instance(customer, lacking);
         assertEquals(1, number(stayed, "installedReleaseNumber"));
         assertNull(stayed.get("pendingUpdate"));

@@ -8,8 +8,8 @@ import java.time.Instant;
  * A pack's current release: the one that its instances run, or are being updated to.
  *
  * @param releaseNumber its number (1, 2, 3… per pack)
- * @param releasedAt when it became current: at its creation for an immediate release, at the start
- *     of its window for a scheduled one
+ * @param releasedAt when it became current (the release's {@code startedAt}): at its creation for an
+ *     immediate release, when its window opened for a scheduled one
  */
 @Serdeable
 public record CurrentReleaseSummary(int releaseNumber, Instant releasedAt) {

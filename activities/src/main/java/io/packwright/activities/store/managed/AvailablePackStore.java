@@ -39,7 +39,7 @@ public class AvailablePackStore {
     private static final String PAGE =
             """
             SELECT p.id, p.name, p.description, p.installation_type,
-                   cur.release_number, COALESCE(cur.window_start, cur.created_at),
+                   cur.release_number, COALESCE(cur.started_at, cur.created_at),
                    pend.release_number, pend.release_on_date, pend.window_start
             FROM integration_packs p
             JOIN releases cur ON cur.id = p.current_release_id

@@ -41,7 +41,7 @@ public class IntegrationPackStore {
     // release holds for it (a component is at most once in each).
     private static final String SUMMARY = """
             SELECT p.id, p.name, p.description, p.installation_type, p.created_at, p.updated_at,
-                   cur.release_number, COALESCE(cur.window_start, cur.created_at),
+                   cur.release_number, COALESCE(cur.started_at, cur.created_at),
                    pend.release_number, pend.release_on_date, pend.window_start,
                    members.n,
                    members.n <> (SELECT count(*) FROM release_components rc WHERE rc.release_id = newest.id)

@@ -37,8 +37,8 @@ public record PackSummary(
      * The current release.
      *
      * @param releaseNumber its number
-     * @param releasedAt when it became current: its creation for an immediate release, the start of
-     *     its window for a scheduled one
+     * @param releasedAt when it became current ({@code startedAt}): its creation for an immediate
+     *     release, the moment its window opened for a scheduled one
      */
     public record Current(int releaseNumber, Instant releasedAt) {}
 
