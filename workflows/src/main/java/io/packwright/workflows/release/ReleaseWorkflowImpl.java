@@ -66,7 +66,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
             .build();
 
     /** Single statements on PostgreSQL. */
-    static final ActivityOptions QUICK = ActivityOptions.newBuilder()
+    private static final ActivityOptions QUICK = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofMinutes(1))
             .setRetryOptions(RETRY)
             .build();
@@ -75,7 +75,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
      * Up to {@link ReleaseTuning#batchesPerActivity} transactions, heartbeating after each; a worker
      * that dies mid-call is noticed after the heartbeat timeout, not after the whole call's time.
      */
-    static final ActivityOptions BATCHES = ActivityOptions.newBuilder()
+    private static final ActivityOptions BATCHES = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofMinutes(10))
             .setHeartbeatTimeout(Duration.ofSeconds(30))
             .setRetryOptions(RETRY)

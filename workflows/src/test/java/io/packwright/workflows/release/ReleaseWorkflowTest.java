@@ -37,9 +37,11 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,7 +67,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ReleaseWorkflowTest {
 
-    static final Instant START = Instant.parse("2027-03-20T12:00:00Z");
+    private static final Instant START = Instant.parse("2027-03-20T12:00:00Z");
     private static final UUID RELEASE_ID = UUID.fromString("7e1ea5e0-0000-4000-8000-000000000001");
     private static final UUID PACK_ID = UUID.fromString("9ac0ffee-0000-4000-8000-000000000002");
     private static final UUID PARTNER_ID = UUID.fromString("0a47e700-0000-4000-8000-000000000003");
@@ -650,7 +652,7 @@ class ReleaseWorkflowTest {
 
     /** The most activities of {@code type} scheduled and not yet closed at any point of a history. */
     private static int mostActivitiesOutstanding(WorkflowExecutionHistory history, String type) {
-        java.util.Set<Long> open = new java.util.HashSet<>();
+        Set<Long> open = new HashSet<>();
         int most = 0;
         for (HistoryEvent event : history.getEvents()) {
             switch (event.getEventType()) {
@@ -664,6 +666,12 @@ class ReleaseWorkflowTest {
                 }
                 case EVENT_TYPE_ACTIVITY_TASK_COMPLETED ->
                     open.remove(event.getActivityTaskCompletedEventAttributes().getScheduledEventId());
+                case EVENT_TYPE_ACTIVITY_TASK_FAILED ->
+                    open.remove(event.getActivityTaskFailedEventAttributes().getScheduledEventId());
+                case EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT ->
+                    open.remove(event.getActivityTaskTimedOutEventAttributes().getScheduledEventId());
+                case EVENT_TYPE_ACTIVITY_TASK_CANCELED ->
+                    open.remove(event.getActivityTaskCanceledEventAttributes().getScheduledEventId());
                 default -> {}
             }
             most = Math.max(most, open.size());
