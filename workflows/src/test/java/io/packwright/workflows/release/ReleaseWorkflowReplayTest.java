@@ -17,9 +17,10 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Replays every recorded history in {@code src/test/resources/histories} against the current {@link
  * ReleaseWorkflowImpl}: a change that would break running releases fails here unless it goes
- * through {@code Workflow.getVersion}. Record them again with {@code ./mvnw -B verify -pl workflows
- * -Dtest=ReleaseWorkflowTest -Dpackwright.recordHistories=true} only when the workflow's first
- * version is still the only one that can be running.
+ * through {@code Workflow.getVersion}. Record them again (delete the directory first, runs of a
+ * continue-as-new chain vary in number) with {@code ./mvnw -B verify -pl workflows
+ * -Dtest=ReleaseWorkflowTest -Dpackwright.recordHistories=true} only when no release can be running
+ * on the recorded version; otherwise add the new histories beside the old ones.
  */
 class ReleaseWorkflowReplayTest {
 
