@@ -276,10 +276,11 @@ class ReleaseExecutionApiTest extends ReleaseWorkerApiTestBase {
         String workflowId = pending.string("workflowId");
         var client = context.getBean(io.temporal.client.WorkflowClient.class);
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline && !running(client, workflowId)) {
+        // in its testing period: it applied the queued requests of its first run and waits for its window
+        while (System.nanoTime() < deadline && !waitingForWindow(client, workflowId)) {
             Thread.sleep(100);
         }
-        assertTrue(running(client, workflowId), "the pending release's workflow runs");
+        assertTrue(waitingForWindow(client, workflowId), "the pending release's workflow waits for its window");
 
         assertEquals(
                 204,
@@ -295,6 +296,13 @@ class ReleaseExecutionApiTest extends ReleaseWorkerApiTestBase {
                 io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED,
                 client.newUntypedWorkflowStub(workflowId).describe().getStatus());
         assertEquals(0, count("SELECT count(*) FROM integration_pack_instances"));
+    }
+
+    private static boolean waitingForWindow(io.temporal.client.WorkflowClient client, String workflowId) {
+        return running(client, workflowId)
+                && client.fetchHistory(workflowId).getEvents().stream()
+                        .anyMatch(event ->
+                                event.getEventType() == io.temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED);
     }
 
     private static boolean running(io.temporal.client.WorkflowClient client, String workflowId) {
