@@ -134,10 +134,15 @@ public final class EmbeddedStack {
         common.put("TEMPORAL_NAMESPACE", config.temporalNamespace());
         Map<String, String> apiEnvironment = new HashMap<>(common);
         apiEnvironment.put("PACKWRIGHT_JWT_SECRET", config.jwtSecret());
+        Map<String, String> workerEnvironment = new HashMap<>(common);
+        if (config.embeddedTemporal()) {
+            // the Java test server never moves a dead worker's sticky tasks to another worker
+            workerEnvironment.put("PACKWRIGHT_WORKER_STICKY_EXECUTION", "false");
+        }
 
         // Started together: the two JVMs warm up in parallel, and Flyway serialises their
         // migration runs with a PostgreSQL advisory lock.
-        ChildProcess worker = startChild("worker", workerJar, freeIfZero(config.workerPort()), common);
+        ChildProcess worker = startChild("worker", workerJar, freeIfZero(config.workerPort()), workerEnvironment);
         ChildProcess api = startChild("api", apiJar, freeIfZero(config.apiPort()), apiEnvironment);
         ChildProcess.awaitHealthy(List.of(worker, api), HEALTH_TIMEOUT);
         awaitSearchAttributes(searchAttributes);

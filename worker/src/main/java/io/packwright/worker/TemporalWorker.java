@@ -56,10 +56,14 @@ final class TemporalWorker implements ApplicationEventListener<StartupEvent> {
     }
 
     static WorkerOptions workerOptions(WorkerProperties properties) {
-        return WorkerOptions.newBuilder()
+        WorkerOptions.Builder options = WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(properties.maxConcurrentActivityExecutions())
-                .setMaxConcurrentWorkflowTaskExecutionSize(properties.maxConcurrentWorkflowTaskExecutions())
-                .build();
+                .setMaxConcurrentWorkflowTaskExecutionSize(properties.maxConcurrentWorkflowTaskExecutions());
+        if (!properties.stickyExecution()) {
+            // the SDK asks for no sticky queue when this timeout is zero
+            options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+        }
+        return options.build();
     }
 
     /** The worker factory, for tests and diagnostics. */

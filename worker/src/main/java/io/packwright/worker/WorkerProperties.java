@@ -22,6 +22,11 @@ import java.time.Duration;
  * @param registerSearchAttributes whether the worker registers the release search attributes on
  *     its namespace before its first pass; turn it off where the deploy script registers them and
  *     the worker's credentials may not call Temporal's operator service
+ * @param stickyExecution whether workflow tasks of a workflow go preferably to the worker that ran
+ *     its previous task (Temporal's sticky queues, which spare a replay of the history). A real
+ *     Temporal server hands the tasks to another worker five seconds after that worker died; the
+ *     Java test server of the embedded stack never does, so the stack turns this off and a killed
+ *     worker strands no workflow
  */
 @ConfigurationProperties("packwright.worker")
 record WorkerProperties(
@@ -29,7 +34,8 @@ record WorkerProperties(
         @Bindable(defaultValue = "50") @Positive int maxConcurrentWorkflowTaskExecutions,
         @Bindable(defaultValue = "30s") @NotNull Duration shutdownGracePeriod,
         @Bindable(defaultValue = "1m") @NotNull Duration reconcileInterval,
-        @Bindable(defaultValue = "true") boolean registerSearchAttributes) {
+        @Bindable(defaultValue = "true") boolean registerSearchAttributes,
+        @Bindable(defaultValue = "true") boolean stickyExecution) {
 
     /**
      * @throws ConfigurationException when the reconcile interval is not positive
