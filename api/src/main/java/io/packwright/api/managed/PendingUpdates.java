@@ -56,19 +56,22 @@ class PendingUpdates {
                 throw progress.rejection();
             }
             if (System.nanoTime() >= deadline) {
-                return HttpResponse.accepted()
-                        .header(HttpHeaders.LOCATION, "/api/v1/integration-pack-instances/" + id)
-                        .body(progress.instance());
+                return stillApplying(progress.instance());
             }
             try {
                 Thread.sleep(POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return HttpResponse.accepted()
-                        .header(HttpHeaders.LOCATION, "/api/v1/integration-pack-instances/" + id)
-                        .body(progress.instance());
+                return stillApplying(progress.instance());
             }
         }
+    }
+
+    /** 202: the apply goes on; the instance's URL is where to see it land. */
+    private static HttpResponse<InstanceResponse> stillApplying(InstanceResponse instance) {
+        return HttpResponse.accepted()
+                .header(HttpHeaders.LOCATION, "/api/v1/integration-pack-instances/" + instance.id())
+                .body(instance);
     }
 
     private void signal(InstanceService.PendingUpdateRequest request, UUID id) {

@@ -5,6 +5,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.packwright.activities.store.group.AccountGroupRepository;
 import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.activities.store.pack.PackSummary;
+import io.packwright.activities.store.release.ReleaseFanOutStore;
 import io.packwright.workflows.release.ReleaseStatus;
 import jakarta.inject.Singleton;
 import java.sql.Array;
@@ -296,13 +297,10 @@ public class InstanceStore {
      */
     public List<String> missingRequiredExtensions(UUID instanceId, UUID releaseId) {
         return jdbc.prepareStatement("""
-                SELECT DISTINCT pe.key
-                FROM release_components rc
-                JOIN package_extensions pe ON pe.packaged_component_id = rc.packaged_component_id
-                WHERE rc.release_id = ? AND pe.required AND pe.default_value IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM instance_extension_values v
-                                   WHERE v.integration_pack_instance_id = ? AND v.key = pe.key)
-                ORDER BY pe.key""", statement -> {
+                SELECT k.key FROM (%s) k
+                WHERE NOT EXISTS (SELECT 1 FROM instance_extension_values v
+                                   WHERE v.integration_pack_instance_id = ? AND v.key = k.key)
+                ORDER BY k.key""".formatted(ReleaseFanOutStore.REQUIRED_KEYS), statement -> {
             statement.setObject(1, releaseId);
             statement.setObject(2, instanceId);
             List<String> keys = new ArrayList<>();

@@ -55,6 +55,17 @@ import java.util.UUID;
 @Singleton
 public class ReleaseFanOutStore {
 
+    /**
+     * The extension keys that the release {@code ?} requires a value for: declared {@code required}
+     * without a {@code defaultValue} by one of its packages. An instance without a value for one of
+     * them cannot take the release; the api's manual apply and the fan-out both judge by it.
+     */
+    public static final String REQUIRED_KEYS = """
+            SELECT DISTINCT pe.key
+            FROM release_components rc
+            JOIN package_extensions pe ON pe.packaged_component_id = rc.packaged_component_id
+            WHERE rc.release_id = ? AND pe.required AND pe.default_value IS NULL""";
+
     private static final String RELEASE = """
             SELECT r.status, p.deleted_at IS NOT NULL, r.integration_pack_id, r.release_number, r.completed_at
             FROM releases r JOIN integration_packs p ON p.id = r.integration_pack_id
@@ -69,11 +80,7 @@ public class ReleaseFanOutStore {
      * scanning the ledger or the extension values of the whole install base.
      */
     private static final String APPLY = """
-            WITH required AS (
-                SELECT DISTINCT pe.key
-                FROM release_components rc
-                JOIN package_extensions pe ON pe.packaged_component_id = rc.packaged_component_id
-                WHERE rc.release_id = ? AND pe.required AND pe.default_value IS NULL),
+            WITH required AS (%s),
             candidates AS (
                 SELECT i.id, i.account_id
                 FROM integration_pack_instances i
@@ -109,7 +116,7 @@ public class ReleaseFanOutStore {
                 RETURNING i.id)
             SELECT (SELECT count(*) FROM moved),
                    (SELECT count(*) FROM recorded WHERE status = 'FAILED'),
-                   (SELECT count(*) FROM blocked)""";
+                   (SELECT count(*) FROM blocked)""".formatted(REQUIRED_KEYS);
 
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> transactions;

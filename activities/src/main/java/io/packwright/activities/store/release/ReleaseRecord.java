@@ -58,6 +58,31 @@ public record ReleaseRecord(
         components = List.copyOf(components);
     }
 
+    /** This release with {@code content} as its components. */
+    ReleaseRecord withComponents(List<Component> content) {
+        return new ReleaseRecord(
+                id,
+                integrationPackId,
+                packName,
+                partnerAccountId,
+                releaseNumber,
+                schedule,
+                releaseOnDate,
+                windowStart,
+                windowEnd,
+                status,
+                releaseNotes,
+                createdAt,
+                startedAt,
+                completedAt,
+                workflowId,
+                appliedManually,
+                appliedAutomatically,
+                failed,
+                remaining,
+                content);
+    }
+
     /**
      * A component of the release: the package it froze.
      *

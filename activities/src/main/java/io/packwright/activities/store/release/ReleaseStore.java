@@ -331,27 +331,7 @@ public class ReleaseStore {
             return null;
         });
         return releases.stream()
-                .map(r -> new ReleaseRecord(
-                        r.id(),
-                        r.integrationPackId(),
-                        r.packName(),
-                        r.partnerAccountId(),
-                        r.releaseNumber(),
-                        r.schedule(),
-                        r.releaseOnDate(),
-                        r.windowStart(),
-                        r.windowEnd(),
-                        r.status(),
-                        r.releaseNotes(),
-                        r.createdAt(),
-                        r.startedAt(),
-                        r.completedAt(),
-                        r.workflowId(),
-                        r.appliedManually(),
-                        r.appliedAutomatically(),
-                        r.failed(),
-                        r.remaining(),
-                        components.get(r.id())))
+                .map(r -> r.withComponents(components.get(r.id())))
                 .toList();
     }
 
