@@ -14,7 +14,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param developmentMode whether development defaults and example values are accepted
  */
 @ConfigurationProperties("packwright")
-public record DevelopmentMode(@Bindable(defaultValue = "false") boolean developmentMode) {
+public record DevelopmentMode(
+        @Bindable(defaultValue = "false") boolean developmentMode) {
 
     /**
      * Refuses a development or example value of {@code setting} outside development mode.
