@@ -447,6 +447,38 @@ class InstancesApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void instancesWaitingForAnImmediateReleaseBeingAppliedAreReadable() {
+        UUID account = createManaged(partner, "Applying now owner");
+        UUID pack = fixtures.pack(partner, "Inst applying now", "SINGLE");
+        fixtures.add(partner, pack, fixtures.shareableProcess(partner, "Applying now process"));
+        fixtures.releaseNow(pack);
+        fixtures.group(partner, "Applying now group", account, pack);
+        ApiResponse installed = install(account, obj("integrationPackId", pack));
+        assertEquals(201, installed.status(), installed::toString);
+        String id = installed.string("id");
+        fixtures.releaseInProgress(pack);
+
+        ApiResponse one = seen(api.get(INSTANCES + "/" + id, Tokens.account(account)));
+        assertEquals(200, one.status(), one::toString);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pending = (Map<String, Object>) one.get("pendingUpdate");
+        assertEquals(2, ((Number) pending.get("releaseNumber")).intValue(), one::toString);
+        assertTrue(pending.containsKey("windowStart") && pending.get("windowStart") == null, one::toString);
+        assertTrue(pending.containsKey("releaseOnDate") && pending.get("releaseOnDate") == null, one::toString);
+        ApiResponse list = seen(api.get(INSTANCES, Tokens.account(account)));
+        assertEquals(200, list.status(), list::toString);
+        ApiResponse asPartner = seen(api.get(INSTANCES + "/" + id + "?accountId=" + account, Tokens.account(partner)));
+        assertEquals(200, asPartner.status(), asPartner::toString);
+
+        // no worker applies it here: the apply is under way, so the answer is 202 with where to look
+        ApiResponse apply =
+                seen(api.post(INSTANCES + "/" + id + "/apply-pending-update", Tokens.account(account), obj()));
+        assertEquals(202, apply.status(), apply::toString);
+        assertEquals(
+                INSTANCES + "/" + id, apply.headers().firstValue("Location").orElse(null), apply::toString);
+    }
+
+    @Test
     void environmentsAreAttachedAndDetached() {
         UUID account = createManaged(partner, "Attaching account");
         fixtures.group(partner, "Attaching group", account, multi);

@@ -18,7 +18,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.packwright.api.auth.Caller;
-import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
@@ -39,12 +39,12 @@ import java.util.UUID;
 class AccountController {
 
     private final AccountService accounts;
-    private final CallerResolver callers;
+    private final Tenancy tenancy;
     private final IdempotentCreations idempotent;
 
-    AccountController(AccountService accounts, CallerResolver callers, IdempotentCreations idempotent) {
+    AccountController(AccountService accounts, Tenancy tenancy, IdempotentCreations idempotent) {
         this.accounts = accounts;
-        this.callers = callers;
+        this.tenancy = tenancy;
         this.idempotent = idempotent;
     }
 
@@ -68,7 +68,7 @@ class AccountController {
             HttpRequest<?> request,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
             @Valid @Body CreateAccountRequest body) {
-        Caller caller = callers.resolve(authentication);
+        Caller caller = tenancy.caller(authentication);
         return idempotent.create(caller, idempotencyKey, request, body, Argument.of(AccountResponse.class), () -> {
             AccountResponse account = accounts.create(caller, body);
             return Created.created(account, "/api/v1/accounts/" + account.id());
@@ -84,7 +84,7 @@ class AccountController {
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
-        return accounts.list(callers.resolve(authentication), PageRequest.of(limit, pageToken));
+        return accounts.list(tenancy.caller(authentication), PageRequest.of(limit, pageToken));
     }
 
     /** One account: the caller's own, or one it manages. */
@@ -92,7 +92,7 @@ class AccountController {
     @Operation(operationId = "getAccount")
     @ApiResponse(responseCode = "404", description = "Unknown, or not visible to the caller")
     AccountResponse get(Authentication authentication, @PathVariable UUID id) {
-        return accounts.get(callers.resolve(authentication), id);
+        return accounts.get(tenancy.caller(authentication), id);
     }
 
     /** Renames an account, changes its time zone, or (operators) a partner's features. */
@@ -105,6 +105,6 @@ class AccountController {
     @ApiResponse(responseCode = "404", description = "Unknown, or not visible to the caller")
     AccountResponse update(
             Authentication authentication, @PathVariable UUID id, @Valid @Body UpdateAccountRequest body) {
-        return accounts.update(callers.resolve(authentication), id, body);
+        return accounts.update(tenancy.caller(authentication), id, body);
     }
 }

@@ -5,6 +5,7 @@ import io.packwright.activities.store.account.AccountEntity;
 import io.packwright.activities.store.account.AccountRepository;
 import io.packwright.activities.store.account.AccountType;
 import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
@@ -26,10 +27,12 @@ import java.util.UUID;
 public class AccountService {
 
     private final AccountRepository accounts;
+    private final Tenancy tenancy;
     private final Clock clock;
 
-    AccountService(AccountRepository accounts, Clock clock) {
+    AccountService(AccountRepository accounts, Tenancy tenancy, Clock clock) {
         this.accounts = accounts;
+        this.tenancy = tenancy;
         this.clock = clock;
     }
 
@@ -91,7 +94,7 @@ public class AccountService {
     /** One account that the caller may see; 404 otherwise. */
     @Transactional
     public AccountResponse get(Caller caller, UUID id) {
-        return AccountResponse.of(visible(caller, id));
+        return AccountResponse.of(tenancy.visibleAccount(caller, id));
     }
 
     /** Operators list partners; partners list their managed accounts. */
@@ -115,7 +118,7 @@ public class AccountService {
         if (caller.isManaged()) {
             throw ApiException.forbidden("Managed accounts cannot change accounts; ask your partner.");
         }
-        AccountEntity account = visible(caller, id);
+        AccountEntity account = tenancy.visibleAccount(caller, id);
         boolean management = account.integrationPackManagement();
         boolean multiInstall = account.multiInstallPacks();
         if (request.features() != null) {
@@ -140,14 +143,6 @@ public class AccountService {
                 account.createdAt(),
                 now());
         return AccountResponse.of(accounts.update(updated));
-    }
-
-    private AccountEntity visible(Caller caller, UUID id) {
-        return accounts.findById(id)
-                .filter(account -> caller.isAdmin()
-                        || account.id().equals(caller.accountId())
-                        || caller.isPartner() && caller.accountId().equals(account.parentAccountId()))
-                .orElseThrow(() -> ApiException.notFound("No account " + id + " is visible to you."));
     }
 
     private static void checkFeatures(boolean management, boolean multiInstall) {

@@ -19,7 +19,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.packwright.api.auth.Caller;
-import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
@@ -39,12 +39,12 @@ import java.util.UUID;
 class ComponentController {
 
     private final ComponentService components;
-    private final CallerResolver callers;
+    private final Tenancy tenancy;
     private final IdempotentCreations idempotent;
 
-    ComponentController(ComponentService components, CallerResolver callers, IdempotentCreations idempotent) {
+    ComponentController(ComponentService components, Tenancy tenancy, IdempotentCreations idempotent) {
         this.components = components;
-        this.callers = callers;
+        this.tenancy = tenancy;
         this.idempotent = idempotent;
     }
 
@@ -56,7 +56,7 @@ class ComponentController {
             HttpRequest<?> request,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
             @Valid @Body CreateComponentRequest body) {
-        Caller caller = callers.resolve(authentication);
+        Caller caller = tenancy.caller(authentication);
         return idempotent.create(caller, idempotencyKey, request, body, Argument.of(ComponentResponse.class), () -> {
             ComponentResponse component = components.create(caller, body);
             return Created.created(component, "/api/v1/components/" + component.id());
@@ -69,13 +69,13 @@ class ComponentController {
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
-        return components.list(callers.resolve(authentication), PageRequest.of(limit, pageToken));
+        return components.list(tenancy.caller(authentication), PageRequest.of(limit, pageToken));
     }
 
     /** One of the calling partner's components. */
     @Get("/{id}")
     ComponentResponse getComponent(Authentication authentication, @PathVariable UUID id) {
-        return components.get(callers.resolve(authentication), id);
+        return components.get(tenancy.caller(authentication), id);
     }
 
     /**
@@ -90,7 +90,7 @@ class ComponentController {
             @PathVariable UUID id,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
             @Valid @Body CreatePackageRequest body) {
-        Caller caller = callers.resolve(authentication);
+        Caller caller = tenancy.caller(authentication);
         return idempotent.create(
                 caller, idempotencyKey, request, body, Argument.of(PackagedComponentResponse.class), () -> {
                     PackagedComponentResponse pkg = components.createPackage(caller, id, body);
@@ -102,7 +102,7 @@ class ComponentController {
     @Get("/{id}/packages/{packageId}")
     PackagedComponentResponse getPackage(
             Authentication authentication, @PathVariable UUID id, @PathVariable UUID packageId) {
-        return components.getPackage(callers.resolve(authentication), id, packageId);
+        return components.getPackage(tenancy.caller(authentication), id, packageId);
     }
 
     /** The packages of one of the calling partner's components, newest first. */
@@ -112,6 +112,6 @@ class ComponentController {
             @PathVariable UUID id,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
-        return components.listPackages(callers.resolve(authentication), id, PageRequest.newestFirst(limit, pageToken));
+        return components.listPackages(tenancy.caller(authentication), id, PageRequest.newestFirst(limit, pageToken));
     }
 }

@@ -10,6 +10,7 @@ import io.packwright.activities.store.component.PackageExtensionStore;
 import io.packwright.activities.store.component.PackagedComponentEntity;
 import io.packwright.activities.store.component.PackagedComponentRepository;
 import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
@@ -35,23 +36,26 @@ public class ComponentService {
     private final ComponentRepository components;
     private final PackagedComponentRepository packages;
     private final PackageExtensionStore extensions;
+    private final Tenancy tenancy;
     private final Clock clock;
 
     ComponentService(
             ComponentRepository components,
             PackagedComponentRepository packages,
             PackageExtensionStore extensions,
+            Tenancy tenancy,
             Clock clock) {
         this.components = components;
         this.packages = packages;
         this.extensions = extensions;
+        this.tenancy = tenancy;
         this.clock = clock;
     }
 
     /** Creates a component in the caller's catalog. */
     @Transactional
     public ComponentResponse create(Caller caller, CreateComponentRequest request) {
-        UUID partner = partner(caller);
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.CATALOG);
         ComponentEntity component = new ComponentEntity(
                 Ids.next(),
                 partner,
@@ -71,7 +75,8 @@ public class ComponentService {
     /** The caller's components in creation order. */
     @Transactional
     public PageResponse<ComponentResponse> list(Caller caller, PageRequest page) {
-        List<ComponentEntity> rows = components.findPage(partner(caller), page.after(), page.fetchSize());
+        List<ComponentEntity> rows = components.findPage(
+                tenancy.partner(caller, Tenancy.PartnerArea.CATALOG), page.after(), page.fetchSize());
         return page.toPage(rows, ComponentEntity::id, ComponentResponse::of);
     }
 
@@ -128,20 +133,8 @@ public class ComponentService {
 
     private ComponentEntity owned(Caller caller, UUID id) {
         return components
-                .findOwned(id, partner(caller))
+                .findOwned(id, tenancy.partner(caller, Tenancy.PartnerArea.CATALOG))
                 .orElseThrow(() -> ApiException.notFound("No component " + id + " is in your catalog."));
-    }
-
-    private static UUID partner(Caller caller) {
-        if (caller.isAdmin()) {
-            throw ApiException.forbidden("Platform operators have no catalog; components belong to partners. Call"
-                    + " this endpoint with a partner's token.");
-        }
-        if (caller.isManaged()) {
-            throw ApiException.forbidden(
-                    "Managed accounts have no catalog; components are created and packaged by your partner.");
-        }
-        return caller.accountId();
     }
 
     private static void checkKeysUnique(List<PackageExtension> declared) {

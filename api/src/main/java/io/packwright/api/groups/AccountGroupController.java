@@ -21,7 +21,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.packwright.api.auth.Caller;
-import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
@@ -48,12 +48,12 @@ import java.util.UUID;
 class AccountGroupController {
 
     private final AccountGroupService groups;
-    private final CallerResolver callers;
+    private final Tenancy tenancy;
     private final IdempotentCreations idempotent;
 
-    AccountGroupController(AccountGroupService groups, CallerResolver callers, IdempotentCreations idempotent) {
+    AccountGroupController(AccountGroupService groups, Tenancy tenancy, IdempotentCreations idempotent) {
         this.groups = groups;
-        this.callers = callers;
+        this.tenancy = tenancy;
         this.idempotent = idempotent;
     }
 
@@ -78,7 +78,7 @@ class AccountGroupController {
             HttpRequest<?> request,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
             @Valid @Body CreateAccountGroupRequest body) {
-        Caller caller = callers.resolve(authentication);
+        Caller caller = tenancy.caller(authentication);
         return idempotent.create(caller, idempotencyKey, request, body, Argument.of(AccountGroupResponse.class), () -> {
             AccountGroupResponse group = groups.create(caller, body);
             return Created.created(group, "/api/v1/account-groups/" + group.id());
@@ -95,7 +95,7 @@ class AccountGroupController {
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
-        return groups.list(callers.resolve(authentication), PageRequest.of(limit, pageToken));
+        return groups.list(tenancy.caller(authentication), PageRequest.of(limit, pageToken));
     }
 
     /** One of the calling partner's account groups, with its members and packs. */
@@ -105,7 +105,7 @@ class AccountGroupController {
     @ApiResponse(responseCode = "403", description = "The caller is not a partner")
     @ApiResponse(responseCode = "404", description = "No such group of the caller")
     AccountGroupResponse get(Authentication authentication, @PathVariable UUID id) {
-        return groups.get(callers.resolve(authentication), id);
+        return groups.get(tenancy.caller(authentication), id);
     }
 
     /**
@@ -119,7 +119,7 @@ class AccountGroupController {
     @ApiResponse(responseCode = "403", description = "The caller is not a partner")
     @ApiResponse(responseCode = "404", description = "No such group of the caller")
     void delete(Authentication authentication, @PathVariable UUID id) {
-        groups.delete(callers.resolve(authentication), id);
+        groups.delete(tenancy.caller(authentication), id);
     }
 
     /**
@@ -135,7 +135,7 @@ class AccountGroupController {
             responseCode = "404",
             description = "No such group of the caller, or the account is not a managed account of the caller")
     void addAccount(Authentication authentication, @PathVariable UUID id, @PathVariable UUID accountId) {
-        groups.addAccount(callers.resolve(authentication), id, accountId);
+        groups.addAccount(tenancy.caller(authentication), id, accountId);
     }
 
     /**
@@ -152,7 +152,7 @@ class AccountGroupController {
             responseCode = "404",
             description = "No such group of the caller, or the account is not a managed account of the caller")
     void removeAccount(Authentication authentication, @PathVariable UUID id, @PathVariable UUID accountId) {
-        groups.removeAccount(callers.resolve(authentication), id, accountId);
+        groups.removeAccount(tenancy.caller(authentication), id, accountId);
     }
 
     /**
@@ -168,7 +168,7 @@ class AccountGroupController {
             responseCode = "404",
             description = "No such group of the caller, or the pack is unknown, deleted or another partner's")
     void addPack(Authentication authentication, @PathVariable UUID id, @PathVariable UUID packId) {
-        groups.addPack(callers.resolve(authentication), id, packId);
+        groups.addPack(tenancy.caller(authentication), id, packId);
     }
 
     /**
@@ -185,6 +185,6 @@ class AccountGroupController {
             responseCode = "404",
             description = "No such group of the caller, or the pack is unknown, deleted or another partner's")
     void removePack(Authentication authentication, @PathVariable UUID id, @PathVariable UUID packId) {
-        groups.removePack(callers.resolve(authentication), id, packId);
+        groups.removePack(tenancy.caller(authentication), id, packId);
     }
 }

@@ -1,12 +1,11 @@
 package io.packwright.api.groups;
 
 import io.packwright.activities.store.Ids;
-import io.packwright.activities.store.account.AccountRepository;
-import io.packwright.activities.store.account.AccountType;
 import io.packwright.activities.store.group.AccountGroupEntity;
 import io.packwright.activities.store.group.AccountGroupLink;
 import io.packwright.activities.store.group.AccountGroupRepository;
 import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
@@ -34,19 +33,19 @@ public class AccountGroupService {
     private static final String LIST_GROUPS = "List your groups with GET /api/v1/account-groups.";
 
     private final AccountGroupRepository groups;
-    private final AccountRepository accounts;
+    private final Tenancy tenancy;
     private final Clock clock;
 
-    AccountGroupService(AccountGroupRepository groups, AccountRepository accounts, Clock clock) {
+    AccountGroupService(AccountGroupRepository groups, Tenancy tenancy, Clock clock) {
         this.groups = groups;
-        this.accounts = accounts;
+        this.tenancy = tenancy;
         this.clock = clock;
     }
 
     /** Creates an empty group; 409 when the partner already has a group with this name. */
     @Transactional
     public AccountGroupResponse create(Caller caller, CreateAccountGroupRequest request) {
-        UUID partner = partner(caller);
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
         UUID id = Ids.next();
         if (groups.insertUnlessNameTaken(id, partner, request.name(), now()) == 0) {
             throw ApiException.conflict("You already have an account group named '" + request.name()
@@ -59,7 +58,7 @@ public class AccountGroupService {
     /** The partner's groups in creation order. */
     @Transactional
     public PageResponse<AccountGroupResponse> list(Caller caller, PageRequest page) {
-        UUID partner = partner(caller);
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
         List<AccountGroupEntity> rows = groups.findPage(partner, page.after(), page.fetchSize());
         List<AccountGroupEntity> shown = rows.subList(0, Math.min(rows.size(), page.limit()));
         Map<UUID, AccountGroupResponse> responses = responses(shown);
@@ -69,7 +68,7 @@ public class AccountGroupService {
     /** One of the partner's groups. */
     @Transactional
     public AccountGroupResponse get(Caller caller, UUID id) {
-        UUID partner = partner(caller);
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
         AccountGroupEntity group = groups.findOwned(id, partner).orElseThrow(() -> groupNotFound(id));
         return responses(List.of(group)).get(id);
     }
@@ -77,7 +76,7 @@ public class AccountGroupService {
     /** Deletes a group with its memberships and pack resources; the accounts and packs stay. */
     @Transactional
     public void delete(Caller caller, UUID id) {
-        UUID partner = partner(caller);
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
         if (groups.deleteOwned(id, partner) == 0) {
             throw groupNotFound(id);
         }
@@ -86,25 +85,25 @@ public class AccountGroupService {
     /** Makes one of the partner's managed accounts a member of the group (idempotent). */
     @Transactional
     public void addAccount(Caller caller, UUID groupId, UUID accountId) {
-        UUID partner = partner(caller);
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
         groups.findOwnedForShare(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
-        requireOwnManagedAccount(partner, accountId);
+        tenancy.ownManagedAccount(partner, accountId);
         groups.addMember(groupId, accountId, now());
     }
 
     /** Removes one of the partner's managed accounts from the group (idempotent). */
     @Transactional
     public void removeAccount(Caller caller, UUID groupId, UUID accountId) {
-        UUID partner = partner(caller);
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
         groups.findOwned(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
-        requireOwnManagedAccount(partner, accountId);
+        tenancy.ownManagedAccount(partner, accountId);
         groups.removeMember(groupId, accountId);
     }
 
     /** Shares one of the partner's live packs with the group's members (idempotent). */
     @Transactional
     public void addPack(Caller caller, UUID groupId, UUID packId) {
-        UUID partner = partner(caller);
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
         groups.findOwnedForShare(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
         groups.lockLivePack(packId, partner).orElseThrow(() -> packNotFound(packId));
         groups.addPack(groupId, packId, now());
@@ -117,7 +116,7 @@ public class AccountGroupService {
      */
     @Transactional
     public void removePack(Caller caller, UUID groupId, UUID packId) {
-        UUID partner = partner(caller);
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
         groups.findOwned(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
         groups.lockLivePack(packId, partner).orElseThrow(() -> packNotFound(packId));
         groups.removePack(groupId, packId);
@@ -148,29 +147,6 @@ public class AccountGroupService {
                 .collect(Collectors.groupingBy(
                         AccountGroupLink::accountGroupId,
                         Collectors.mapping(AccountGroupLink::targetId, Collectors.toList())));
-    }
-
-    private void requireOwnManagedAccount(UUID partner, UUID accountId) {
-        boolean own = accounts.findById(accountId)
-                .filter(account -> account.type() == AccountType.MANAGED && partner.equals(account.parentAccountId()))
-                .isPresent();
-        if (!own) {
-            throw ApiException.notFound("You have no managed account " + accountId + ". Only your own managed"
-                    + " accounts can be members of your account groups; list them with GET /api/v1/accounts.");
-        }
-    }
-
-    private static UUID partner(Caller caller) {
-        if (caller.isAdmin()) {
-            throw ApiException.forbidden("Platform operators have no account groups: each partner manages its own"
-                    + " account groups with its own token.");
-        }
-        if (caller.isManaged()) {
-            throw ApiException.forbidden("Account groups are managed by your partner; a managed account cannot read"
-                    + " or change them. The integration packs shared with you are listed at GET"
-                    + " /api/v1/available-integration-packs.");
-        }
-        return caller.accountId();
     }
 
     private static ApiException groupNotFound(UUID id) {

@@ -10,7 +10,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.packwright.activities.store.managed.AvailablePackStore;
-import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
@@ -32,13 +32,11 @@ import java.util.UUID;
 class AvailablePackController {
 
     private final AvailablePackStore packs;
-    private final ActingAccounts acting;
-    private final CallerResolver callers;
+    private final Tenancy tenancy;
 
-    AvailablePackController(AvailablePackStore packs, ActingAccounts acting, CallerResolver callers) {
+    AvailablePackController(AvailablePackStore packs, Tenancy tenancy) {
         this.packs = packs;
-        this.acting = acting;
-        this.callers = callers;
+        this.tenancy = tenancy;
     }
 
     /** The packs that the account can install, in creation order. */
@@ -55,7 +53,7 @@ class AvailablePackController {
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
         PageRequest page = PageRequest.of(limit, pageToken);
-        UUID account = acting.resolve(callers.resolve(authentication), accountId);
+        UUID account = tenancy.actingFor(tenancy.caller(authentication), accountId);
         List<AvailablePackStore.AvailablePack> rows = packs.findPage(account, page.after(), page.fetchSize());
         return page.toPage(rows, AvailablePackStore.AvailablePack::id, AvailablePackResponse::of);
     }

@@ -20,7 +20,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.packwright.api.auth.Caller;
-import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
@@ -49,12 +49,12 @@ class EnvironmentController {
             "The managed account to act for: required for a partner, optional for a managed" + " account (its own id)";
 
     private final EnvironmentService environments;
-    private final CallerResolver callers;
+    private final Tenancy tenancy;
     private final IdempotentCreations idempotent;
 
-    EnvironmentController(EnvironmentService environments, CallerResolver callers, IdempotentCreations idempotent) {
+    EnvironmentController(EnvironmentService environments, Tenancy tenancy, IdempotentCreations idempotent) {
         this.environments = environments;
-        this.callers = callers;
+        this.tenancy = tenancy;
         this.idempotent = idempotent;
     }
 
@@ -77,7 +77,7 @@ class EnvironmentController {
             HttpRequest<?> request,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
             @Valid @Body CreateEnvironmentRequest body) {
-        Caller caller = callers.resolve(authentication);
+        Caller caller = tenancy.caller(authentication);
         return idempotent.create(caller, idempotencyKey, request, body, Argument.of(EnvironmentResponse.class), () -> {
             EnvironmentResponse environment = environments.create(caller, body);
             return Created.created(environment, "/api/v1/environments/" + environment.id());
@@ -96,7 +96,7 @@ class EnvironmentController {
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
-        return environments.list(callers.resolve(authentication), accountId, PageRequest.of(limit, pageToken));
+        return environments.list(tenancy.caller(authentication), accountId, PageRequest.of(limit, pageToken));
     }
 
     /** Deletes an environment; every instance attached to it is detached from it. */
@@ -114,6 +114,6 @@ class EnvironmentController {
             Authentication authentication,
             @PathVariable UUID id,
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId) {
-        environments.delete(callers.resolve(authentication), accountId, id);
+        environments.delete(tenancy.caller(authentication), accountId, id);
     }
 }

@@ -3,6 +3,7 @@ package io.packwright.api.managed;
 import io.packwright.activities.store.Ids;
 import io.packwright.activities.store.managed.EnvironmentStore;
 import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
@@ -18,19 +19,19 @@ import java.util.UUID;
 public class EnvironmentService {
 
     private final EnvironmentStore environments;
-    private final ActingAccounts acting;
+    private final Tenancy tenancy;
     private final Clock clock;
 
-    EnvironmentService(EnvironmentStore environments, ActingAccounts acting, Clock clock) {
+    EnvironmentService(EnvironmentStore environments, Tenancy tenancy, Clock clock) {
         this.environments = environments;
-        this.acting = acting;
+        this.tenancy = tenancy;
         this.clock = clock;
     }
 
     /** Creates an environment; 409 when the account already has one with this name. */
     @Transactional
     public EnvironmentResponse create(Caller caller, CreateEnvironmentRequest request) {
-        UUID account = acting.resolve(caller, request.accountId());
+        UUID account = tenancy.actingFor(caller, request.accountId());
         UUID id = Ids.next();
         String classification = request.classification().name();
         if (!environments.insertUnlessNameTaken(
@@ -45,7 +46,7 @@ public class EnvironmentService {
     /** The account's environments in creation order. */
     @Transactional
     public PageResponse<EnvironmentResponse> list(Caller caller, UUID accountId, PageRequest page) {
-        UUID account = acting.resolve(caller, accountId);
+        UUID account = tenancy.actingFor(caller, accountId);
         List<EnvironmentStore.Environment> rows = environments.findPage(account, page.after(), page.fetchSize());
         return page.toPage(rows, EnvironmentStore.Environment::id, EnvironmentResponse::of);
     }
@@ -53,7 +54,7 @@ public class EnvironmentService {
     /** Deletes an environment of the account, detaching every instance attached to it. */
     @Transactional
     public void delete(Caller caller, UUID accountId, UUID id) {
-        UUID account = acting.resolve(caller, accountId);
+        UUID account = tenancy.actingFor(caller, accountId);
         if (!environments.deleteOwned(id, account)) {
             throw environmentNotFound(id);
         }

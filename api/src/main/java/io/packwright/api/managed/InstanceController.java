@@ -21,7 +21,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.packwright.api.auth.Caller;
-import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
@@ -51,17 +51,14 @@ class InstanceController {
     private static final String ACCOUNT_ID = EnvironmentController.ACCOUNT_ID;
 
     private final InstanceService instances;
-    private final CallerResolver callers;
+    private final Tenancy tenancy;
     private final IdempotentCreations idempotent;
     private final PendingUpdates pendingUpdates;
 
     InstanceController(
-            InstanceService instances,
-            CallerResolver callers,
-            IdempotentCreations idempotent,
-            PendingUpdates pendingUpdates) {
+            InstanceService instances, Tenancy tenancy, IdempotentCreations idempotent, PendingUpdates pendingUpdates) {
         this.instances = instances;
-        this.callers = callers;
+        this.tenancy = tenancy;
         this.idempotent = idempotent;
         this.pendingUpdates = pendingUpdates;
     }
@@ -95,7 +92,7 @@ class InstanceController {
             HttpRequest<?> request,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
             @Valid @Body InstallInstanceRequest body) {
-        Caller caller = callers.resolve(authentication);
+        Caller caller = tenancy.caller(authentication);
         return idempotent.create(caller, idempotencyKey, request, body, Argument.of(InstanceResponse.class), () -> {
             InstanceResponse instance = instances.install(caller, body);
             return Created.created(instance, "/api/v1/integration-pack-instances/" + instance.id());
@@ -114,7 +111,7 @@ class InstanceController {
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
-        return instances.list(callers.resolve(authentication), accountId, PageRequest.of(limit, pageToken));
+        return instances.list(tenancy.caller(authentication), accountId, PageRequest.of(limit, pageToken));
     }
 
     /** One of the account's instances. */
@@ -128,7 +125,7 @@ class InstanceController {
             Authentication authentication,
             @PathVariable UUID id,
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId) {
-        return instances.get(callers.resolve(authentication), accountId, id);
+        return instances.get(tenancy.caller(authentication), accountId, id);
     }
 
     /** Uninstalls an instance; its environments are detached from it. */
@@ -143,7 +140,7 @@ class InstanceController {
             Authentication authentication,
             @PathVariable UUID id,
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId) {
-        instances.delete(callers.resolve(authentication), accountId, id);
+        instances.delete(tenancy.caller(authentication), accountId, id);
     }
 
     /**
@@ -164,7 +161,7 @@ class InstanceController {
             @PathVariable UUID id,
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId,
             @Valid @Body UpdateExtensionsRequest body) {
-        return instances.updateExtensions(callers.resolve(authentication), accountId, id, body);
+        return instances.updateExtensions(tenancy.caller(authentication), accountId, id, body);
     }
 
     /** Attaches an environment of the account to the instance. Supports {@code Idempotency-Key}. */
@@ -186,7 +183,7 @@ class InstanceController {
             @PathVariable UUID id,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
             @Valid @Body AttachEnvironmentRequest body) {
-        Caller caller = callers.resolve(authentication);
+        Caller caller = tenancy.caller(authentication);
         return idempotent.create(
                 caller, idempotencyKey, request, body, Argument.of(EnvironmentAttachmentResponse.class), () -> {
                     EnvironmentAttachmentResponse attachment = instances.attach(caller, id, body);
@@ -222,7 +219,7 @@ class InstanceController {
             description = "The instance cannot take the release: a required extension has no value and no default")
     HttpResponse<InstanceResponse> applyPendingUpdate(
             Authentication authentication, @PathVariable UUID id, @Nullable @Body ApplyPendingUpdateRequest body) {
-        return pendingUpdates.apply(callers.resolve(authentication), body == null ? null : body.accountId(), id);
+        return pendingUpdates.apply(tenancy.caller(authentication), body == null ? null : body.accountId(), id);
     }
 
     /** Detaches an environment from the instance. */
@@ -240,6 +237,6 @@ class InstanceController {
             @PathVariable UUID id,
             @PathVariable UUID environmentId,
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId) {
-        instances.detach(callers.resolve(authentication), accountId, id, environmentId);
+        instances.detach(tenancy.caller(authentication), accountId, id, environmentId);
     }
 }

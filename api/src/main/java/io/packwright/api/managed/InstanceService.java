@@ -3,10 +3,14 @@ package io.packwright.api.managed;
 import io.micronaut.core.annotation.Nullable;
 import io.packwright.activities.secrets.SecretCipher;
 import io.packwright.activities.store.Ids;
+import io.packwright.activities.store.managed.ApplyRequestStore;
+import io.packwright.activities.store.managed.AttachmentStore;
 import io.packwright.activities.store.managed.EnvironmentStore;
+import io.packwright.activities.store.managed.ExtensionValueStore;
 import io.packwright.activities.store.managed.InstanceStore;
 import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
@@ -39,20 +43,29 @@ public class InstanceService {
     private static final int MAX_VALUE_LENGTH = 10_000;
 
     private final InstanceStore instances;
+    private final ExtensionValueStore extensionValues;
+    private final AttachmentStore attachments;
+    private final ApplyRequestStore applyRequests;
     private final EnvironmentStore environments;
-    private final ActingAccounts acting;
+    private final Tenancy tenancy;
     private final SecretCipher cipher;
     private final Clock clock;
 
     InstanceService(
             InstanceStore instances,
+            ExtensionValueStore extensionValues,
+            AttachmentStore attachments,
+            ApplyRequestStore applyRequests,
             EnvironmentStore environments,
-            ActingAccounts acting,
+            Tenancy tenancy,
             SecretCipher cipher,
             Clock clock) {
         this.instances = instances;
+        this.extensionValues = extensionValues;
+        this.attachments = attachments;
+        this.applyRequests = applyRequests;
         this.environments = environments;
-        this.acting = acting;
+        this.tenancy = tenancy;
         this.cipher = cipher;
         this.clock = clock;
     }
@@ -60,7 +73,7 @@ public class InstanceService {
     /** Installs a pack visible to the account on its current release. */
     @Transactional
     public InstanceResponse install(Caller caller, InstallInstanceRequest request) {
-        UUID account = acting.resolve(caller, request.accountId());
+        UUID account = tenancy.actingFor(caller, request.accountId());
         InstanceStore.InstallablePack pack = instances
                 .lockVisiblePack(request.integrationPackId(), account)
                 .orElseThrow(() -> ApiException.notFound("There is no integration pack " + request.integrationPackId()
@@ -82,7 +95,7 @@ public class InstanceService {
         }
         UUID id = Ids.next();
         Map<String, String> given = request.extensionValues() == null ? Map.of() : request.extensionValues();
-        List<InstanceStore.StoredValue> values =
+        List<ExtensionValueStore.StoredValue> values =
                 checkedValues("extensionValues", id, pack.id(), pack.currentReleaseId(), given, Map.of());
         Instant now = now();
         if (!instances.insertUnlessTaken(id, account, pack.id(), overrideName, pack.currentReleaseId(), now)) {
@@ -94,14 +107,14 @@ public class InstanceService {
                             : "The account already has an instance of the integration pack '" + pack.name()
                                     + "' named '" + overrideName + "'. Choose another integrationPackOverrideName.");
         }
-        instances.replaceValues(id, values);
+        extensionValues.replaceValues(id, values);
         return get(account, id);
     }
 
     /** The account's instances in creation order. */
     @Transactional
     public PageResponse<InstanceResponse> list(Caller caller, @Nullable UUID accountId, PageRequest page) {
-        UUID account = acting.resolve(caller, accountId);
+        UUID account = tenancy.actingFor(caller, accountId);
         List<InstanceStore.Instance> rows = instances.findPage(account, page.after(), page.fetchSize());
         List<InstanceStore.Instance> shown = rows.subList(0, Math.min(rows.size(), page.limit()));
         Map<UUID, InstanceResponse> responses = responses(shown);
@@ -111,13 +124,13 @@ public class InstanceService {
     /** One of the account's instances. */
     @Transactional
     public InstanceResponse get(Caller caller, @Nullable UUID accountId, UUID id) {
-        return get(acting.resolve(caller, accountId), id);
+        return get(tenancy.actingFor(caller, accountId), id);
     }
 
     /** Uninstalls an instance: its values and environment attachments go with it. */
     @Transactional
     public void delete(Caller caller, @Nullable UUID accountId, UUID id) {
-        UUID account = acting.resolve(caller, accountId);
+        UUID account = tenancy.actingFor(caller, accountId);
         if (!instances.deleteOwned(id, account)) {
             throw instanceNotFound(id);
         }
@@ -127,20 +140,21 @@ public class InstanceService {
     @Transactional
     public InstanceResponse updateExtensions(
             Caller caller, @Nullable UUID accountId, UUID id, UpdateExtensionsRequest request) {
-        UUID account = acting.resolve(caller, accountId);
+        UUID account = tenancy.actingFor(caller, accountId);
         if (!instances.lockOwned(id, account)) {
             throw instanceNotFound(id);
         }
         InstanceStore.Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
         Map<String, byte[]> storedSecrets = new LinkedHashMap<>();
-        for (InstanceStore.StoredValue stored : instances.values(List.of(id)).getOrDefault(id, List.of())) {
+        for (ExtensionValueStore.StoredValue stored :
+                extensionValues.values(List.of(id)).getOrDefault(id, List.of())) {
             if (stored.encryptedValue() != null) {
                 storedSecrets.put(stored.key(), stored.encryptedValue());
             }
         }
-        List<InstanceStore.StoredValue> values = checkedValues(
+        List<ExtensionValueStore.StoredValue> values = checkedValues(
                 "values", id, instance.packId(), instance.installedReleaseId(), request.values(), storedSecrets);
-        instances.replaceValues(id, values);
+        extensionValues.replaceValues(id, values);
         instances.touch(id, now());
         return get(account, id);
     }
@@ -148,7 +162,7 @@ public class InstanceService {
     /** Attaches an environment of the account to one of its instances. */
     @Transactional
     public EnvironmentAttachmentResponse attach(Caller caller, UUID instanceId, AttachEnvironmentRequest request) {
-        UUID account = acting.resolve(caller, request.accountId());
+        UUID account = tenancy.actingFor(caller, request.accountId());
         if (!instances.lockOwned(instanceId, account)) {
             throw instanceNotFound(instanceId);
         }
@@ -156,7 +170,7 @@ public class InstanceService {
                 .findOwnedForShare(request.environmentId(), account)
                 .orElseThrow(() -> EnvironmentService.environmentNotFound(request.environmentId()));
         UUID id = Ids.next();
-        if (!instances.attach(id, request.environmentId(), instanceId, now())) {
+        if (!attachments.attach(id, request.environmentId(), instanceId, now())) {
             throw ApiException.conflict("The environment " + request.environmentId() + " is already attached to the"
                     + " instance " + instanceId + ".");
         }
@@ -166,11 +180,11 @@ public class InstanceService {
     /** Detaches an environment from one of the account's instances. */
     @Transactional
     public void detach(Caller caller, @Nullable UUID accountId, UUID instanceId, UUID environmentId) {
-        UUID account = acting.resolve(caller, accountId);
+        UUID account = tenancy.actingFor(caller, accountId);
         if (!instances.lockOwned(instanceId, account)) {
             throw instanceNotFound(instanceId);
         }
-        if (!instances.detach(environmentId, instanceId)) {
+        if (!attachments.detach(environmentId, instanceId)) {
             throw ApiException.notFound(
                     "The environment " + environmentId + " is not attached to the instance " + instanceId + ".");
         }
@@ -181,15 +195,15 @@ public class InstanceService {
      * release, and turns them into what is stored (secret ones encrypted). No message carries a
      * value.
      */
-    private List<InstanceStore.StoredValue> checkedValues(
+    private List<ExtensionValueStore.StoredValue> checkedValues(
             String field,
             UUID instanceId,
             UUID packId,
             UUID installedReleaseId,
             Map<String, String> given,
             Map<String, byte[]> storedSecrets) {
-        Map<String, InstanceStore.DeclaredExtension> declared =
-                instances.declaredExtensions(packId, installedReleaseId);
+        Map<String, ExtensionValueStore.DeclaredExtension> declared =
+                extensionValues.declaredExtensions(packId, installedReleaseId);
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> sorted = new TreeMap<>();
         for (Map.Entry<String, String> entry : given.entrySet()) {
@@ -210,7 +224,7 @@ public class InstanceService {
                 sorted.put(key, entry.getValue());
             }
         }
-        for (InstanceStore.DeclaredExtension extension : declared.values()) {
+        for (ExtensionValueStore.DeclaredExtension extension : declared.values()) {
             if (extension.mustBeGiven() && !given.containsKey(extension.key())) {
                 errors.add(new FieldError(
                         field + "." + extension.key(),
@@ -220,15 +234,15 @@ public class InstanceService {
         if (!errors.isEmpty()) {
             throw ApiException.invalidFields(errors);
         }
-        List<InstanceStore.StoredValue> values = new ArrayList<>();
+        List<ExtensionValueStore.StoredValue> values = new ArrayList<>();
         for (Map.Entry<String, String> entry : sorted.entrySet()) {
             String key = entry.getKey();
             if (declared.get(key).secret()) {
                 byte[] kept = MASK.equals(entry.getValue()) ? storedSecrets.get(key) : null;
                 byte[] encrypted = kept != null ? kept : cipher.encrypt(owner(instanceId, key), entry.getValue());
-                values.add(new InstanceStore.StoredValue(key, null, encrypted));
+                values.add(new ExtensionValueStore.StoredValue(key, null, encrypted));
             } else {
-                values.add(new InstanceStore.StoredValue(key, entry.getValue(), null));
+                values.add(new ExtensionValueStore.StoredValue(key, entry.getValue(), null));
             }
         }
         return values;
@@ -247,24 +261,24 @@ public class InstanceService {
      */
     @Transactional
     public PendingUpdateRequest requestPendingUpdate(Caller caller, @Nullable UUID accountId, UUID id) {
-        UUID account = acting.resolve(caller, accountId);
+        UUID account = tenancy.actingFor(caller, accountId);
         if (!instances.lockOwned(id, account)) {
             throw instanceNotFound(id);
         }
-        InstanceStore.PendingApply pending = instances.pendingApply(id).orElse(null);
+        ApplyRequestStore.PendingApply pending = applyRequests.pendingApply(id).orElse(null);
         if (pending == null) {
-            if (instances.hasOpenReleaseApplied(id)) {
+            if (applyRequests.hasOpenReleaseApplied(id)) {
                 return new PendingUpdateRequest(account, null);
             }
             throw ApiException.conflict("No update is pending for integration pack instance " + id
                     + ": it runs the newest release of its pack, or has an outcome for it already.");
         }
-        List<String> missing = instances.missingRequiredExtensions(id, pending.releaseId());
+        List<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
         if (!missing.isEmpty()) {
             throw cannotTake(id, pending.releaseNumber(), missing);
         }
         if (pending.status() == ReleaseStatus.SCHEDULED) {
-            instances.requestApply(pending.releaseId(), id, now());
+            applyRequests.requestApply(pending.releaseId(), id, now());
         }
         return new PendingUpdateRequest(account, pending);
     }
@@ -273,14 +287,14 @@ public class InstanceService {
     @Transactional
     public PendingUpdateProgress pendingUpdateProgress(PendingUpdateRequest request, UUID id) {
         InstanceResponse instance = get(request.accountId(), id);
-        InstanceStore.PendingApply pending = request.pending();
+        ApplyRequestStore.PendingApply pending = request.pending();
         if (pending == null || instance.installedReleaseNumber() >= pending.releaseNumber()) {
             return new PendingUpdateProgress(instance, true, null);
         }
-        if (instances.isApplyQueued(pending.releaseId(), id)) {
+        if (applyRequests.isApplyQueued(pending.releaseId(), id)) {
             return new PendingUpdateProgress(instance, false, null);
         }
-        List<String> missing = instances.missingRequiredExtensions(id, pending.releaseId());
+        List<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
         return new PendingUpdateProgress(
                 instance, false, missing.isEmpty() ? null : cannotTake(id, pending.releaseNumber(), missing));
     }
@@ -299,7 +313,7 @@ public class InstanceService {
      * @param accountId the account acted for
      * @param pending the release the instance waits for; {@code null} when it has it applied already
      */
-    public record PendingUpdateRequest(UUID accountId, InstanceStore.@Nullable PendingApply pending) {}
+    public record PendingUpdateRequest(UUID accountId, ApplyRequestStore.@Nullable PendingApply pending) {}
 
     /**
      * @param instance the instance now
@@ -326,12 +340,12 @@ public class InstanceService {
             return Map.of();
         }
         List<UUID> ids = page.stream().map(InstanceStore.Instance::id).toList();
-        Map<UUID, List<UUID>> attached = instances.environmentIds(ids);
-        Map<UUID, List<InstanceStore.StoredValue>> values = instances.values(ids);
+        Map<UUID, List<UUID>> attached = attachments.environmentIds(ids);
+        Map<UUID, List<ExtensionValueStore.StoredValue>> values = extensionValues.values(ids);
         Map<UUID, InstanceResponse> responses = new LinkedHashMap<>();
         for (InstanceStore.Instance instance : page) {
             Map<String, String> shown = new LinkedHashMap<>();
-            for (InstanceStore.StoredValue value : values.getOrDefault(instance.id(), List.of())) {
+            for (ExtensionValueStore.StoredValue value : values.getOrDefault(instance.id(), List.of())) {
                 shown.put(value.key(), value.encryptedValue() != null ? MASK : value.value());
             }
             responses.put(

@@ -22,7 +22,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.packwright.api.auth.Caller;
-import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
@@ -44,19 +44,19 @@ class IntegrationPackController {
     private final IntegrationPackService packs;
     private final PackContentService contents;
     private final DeletedPackSweeper sweeper;
-    private final CallerResolver callers;
+    private final Tenancy tenancy;
     private final IdempotentCreations idempotent;
 
     IntegrationPackController(
             IntegrationPackService packs,
             PackContentService contents,
             DeletedPackSweeper sweeper,
-            CallerResolver callers,
+            Tenancy tenancy,
             IdempotentCreations idempotent) {
         this.packs = packs;
         this.contents = contents;
         this.sweeper = sweeper;
-        this.callers = callers;
+        this.tenancy = tenancy;
         this.idempotent = idempotent;
     }
 
@@ -71,7 +71,7 @@ class IntegrationPackController {
             HttpRequest<?> request,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
             @Valid @Body CreateIntegrationPackRequest body) {
-        Caller caller = callers.resolve(authentication);
+        Caller caller = tenancy.caller(authentication);
         return idempotent.create(
                 caller, idempotencyKey, request, body, Argument.of(IntegrationPackResponse.class), () -> {
                     IntegrationPackResponse pack = packs.create(caller, body);
@@ -85,13 +85,13 @@ class IntegrationPackController {
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
-        return packs.list(callers.resolve(authentication), PageRequest.of(limit, pageToken));
+        return packs.list(tenancy.caller(authentication), PageRequest.of(limit, pageToken));
     }
 
     /** One of the calling partner's integration packs. */
     @Get("/{id}")
     IntegrationPackResponse getIntegrationPack(Authentication authentication, @PathVariable UUID id) {
-        return packs.get(callers.resolve(authentication), id);
+        return packs.get(tenancy.caller(authentication), id);
     }
 
     /**
@@ -101,7 +101,7 @@ class IntegrationPackController {
     @Patch("/{id}")
     IntegrationPackResponse updateIntegrationPack(
             Authentication authentication, @PathVariable UUID id, @Valid @Body UpdateIntegrationPackRequest body) {
-        return packs.update(callers.resolve(authentication), id, body);
+        return packs.update(tenancy.caller(authentication), id, body);
     }
 
     /**
@@ -112,7 +112,7 @@ class IntegrationPackController {
     @Delete("/{id}")
     @Status(HttpStatus.NO_CONTENT)
     void deleteIntegrationPack(Authentication authentication, @PathVariable UUID id) {
-        packs.delete(callers.resolve(authentication), id);
+        packs.delete(tenancy.caller(authentication), id);
         sweeper.cleanUpSoon(id);
     }
 
@@ -126,14 +126,14 @@ class IntegrationPackController {
     @Put("/{id}/components/{componentId}")
     @Status(HttpStatus.NO_CONTENT)
     void addComponent(Authentication authentication, @PathVariable UUID id, @PathVariable UUID componentId) {
-        contents.addComponent(callers.resolve(authentication), id, componentId);
+        contents.addComponent(tenancy.caller(authentication), id, componentId);
     }
 
     /** Removes a component from the pack (idempotent: 204 also when it is not a member). */
     @Delete("/{id}/components/{componentId}")
     @Status(HttpStatus.NO_CONTENT)
     void removeComponent(Authentication authentication, @PathVariable UUID id, @PathVariable UUID componentId) {
-        contents.removeComponent(callers.resolve(authentication), id, componentId);
+        contents.removeComponent(tenancy.caller(authentication), id, componentId);
     }
 
     /**
@@ -143,6 +143,6 @@ class IntegrationPackController {
      */
     @Get("/{id}/publications")
     PublicationsResponse listPublications(Authentication authentication, @PathVariable UUID id) {
-        return contents.publications(callers.resolve(authentication), id);
+        return contents.publications(tenancy.caller(authentication), id);
     }
 }

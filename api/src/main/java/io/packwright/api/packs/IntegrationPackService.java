@@ -10,6 +10,7 @@ import io.packwright.activities.store.pack.IntegrationPackStore;
 import io.packwright.activities.store.pack.PackDeletionStore;
 import io.packwright.activities.store.pack.PackSummary;
 import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
@@ -33,20 +34,26 @@ public class IntegrationPackService {
     private final IntegrationPackRepository packs;
     private final IntegrationPackStore summaries;
     private final PackDeletionStore deletion;
+    private final Tenancy tenancy;
     private final Clock clock;
 
     IntegrationPackService(
-            IntegrationPackRepository packs, IntegrationPackStore summaries, PackDeletionStore deletion, Clock clock) {
+            IntegrationPackRepository packs,
+            IntegrationPackStore summaries,
+            PackDeletionStore deletion,
+            Tenancy tenancy,
+            Clock clock) {
         this.packs = packs;
         this.summaries = summaries;
         this.deletion = deletion;
+        this.tenancy = tenancy;
         this.clock = clock;
     }
 
     /** Creates a pack; 409 when the partner has a pack of that name. */
     @Transactional
     public IntegrationPackResponse create(Caller caller, CreateIntegrationPackRequest request) {
-        UUID partner = PackManagers.partnerOf(caller);
+        UUID partner = tenancy.packManager(caller);
         if (request.installationType() == InstallationType.MULTI
                 && !caller.account().multiInstallPacks()) {
             throw ApiException.forbidden("The feature 'multiInstallIntegrationPacks' is not enabled for your account,"
@@ -71,13 +78,13 @@ public class IntegrationPackService {
     /** One of the caller's packs. */
     @Transactional
     public IntegrationPackResponse get(Caller caller, UUID id) {
-        return read(PackManagers.partnerOf(caller), id);
+        return read(tenancy.packManager(caller), id);
     }
 
     /** The caller's packs in creation order. */
     @Transactional
     public PageResponse<IntegrationPackResponse> list(Caller caller, PageRequest page) {
-        UUID partner = PackManagers.partnerOf(caller);
+        UUID partner = tenancy.packManager(caller);
         return page.toPage(
                 summaries.findSummaryPage(partner, page.after(), page.fetchSize()),
                 PackSummary::id,
@@ -87,13 +94,13 @@ public class IntegrationPackService {
     /** Renames a pack or changes its description; its installation type never changes. */
     @Transactional
     public IntegrationPackResponse update(Caller caller, UUID id, UpdateIntegrationPackRequest request) {
-        UUID partner = PackManagers.partnerOf(caller);
+        UUID partner = tenancy.packManager(caller);
         if (request.installationType() != null) {
             throw ApiException.invalidField(
                     "installationType",
                     "cannot be changed once a pack is created; create a new pack for another installation type");
         }
-        IntegrationPackEntity pack = packs.lockLive(id, partner).orElseThrow(() -> PackManagers.packNotFound(id));
+        IntegrationPackEntity pack = packs.lockLive(id, partner).orElseThrow(() -> IntegrationPacks.notFound(id));
         if (request.name() != null || request.description() != null) {
             IntegrationPackEntity changed = new IntegrationPackEntity(
                     pack.id(),
@@ -119,10 +126,10 @@ public class IntegrationPackService {
      */
     @Transactional
     public void delete(Caller caller, UUID id) {
-        UUID partner = PackManagers.partnerOf(caller);
+        UUID partner = tenancy.packManager(caller);
         Instant now = now();
         if (!deletion.markDeleted(id, partner, now)) {
-            throw PackManagers.packNotFound(id);
+            throw IntegrationPacks.notFound(id);
         }
         deletion.cancelOpenReleases(id, now);
     }
@@ -131,7 +138,7 @@ public class IntegrationPackService {
         return summaries
                 .findSummary(partner, id)
                 .map(IntegrationPackResponse::of)
-                .orElseThrow(() -> PackManagers.packNotFound(id));
+                .orElseThrow(() -> IntegrationPacks.notFound(id));
     }
 
     private static <T> T uniqueName(String name, Supplier<T> write) {

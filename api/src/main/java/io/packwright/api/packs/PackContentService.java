@@ -10,6 +10,7 @@ import io.packwright.activities.store.pack.IntegrationPackEntity;
 import io.packwright.activities.store.pack.IntegrationPackRepository;
 import io.packwright.activities.store.pack.IntegrationPackStore;
 import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.problem.ApiException;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -32,6 +33,7 @@ public class PackContentService {
     private final IntegrationPackStore contents;
     private final ComponentRepository components;
     private final PackagedComponentRepository packages;
+    private final Tenancy tenancy;
     private final Clock clock;
 
     PackContentService(
@@ -39,11 +41,13 @@ public class PackContentService {
             IntegrationPackStore contents,
             ComponentRepository components,
             PackagedComponentRepository packages,
+            Tenancy tenancy,
             Clock clock) {
         this.packs = packs;
         this.contents = contents;
         this.components = components;
         this.packages = packages;
+        this.tenancy = tenancy;
         this.clock = clock;
     }
 
@@ -53,9 +57,9 @@ public class PackContentService {
      */
     @Transactional
     public void addComponent(Caller caller, UUID packId, UUID componentId) {
-        UUID partner = PackManagers.partnerOf(caller);
+        UUID partner = tenancy.packManager(caller);
         IntegrationPackEntity pack =
-                packs.lockLive(packId, partner).orElseThrow(() -> PackManagers.packNotFound(packId));
+                packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
         ComponentEntity component = owned(partner, componentId);
         checkAllowed(pack, component);
         if (contents.isMember(pack.id(), component.id())) {
@@ -85,9 +89,9 @@ public class PackContentService {
     /** Removes a component from one of the caller's packs; nothing when it is not a member. */
     @Transactional
     public void removeComponent(Caller caller, UUID packId, UUID componentId) {
-        UUID partner = PackManagers.partnerOf(caller);
+        UUID partner = tenancy.packManager(caller);
         IntegrationPackEntity pack =
-                packs.lockLive(packId, partner).orElseThrow(() -> PackManagers.packNotFound(packId));
+                packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
         ComponentEntity component = owned(partner, componentId);
         if (contents.removeMember(pack.id(), component.id())) {
             packs.touch(pack.id(), now());
@@ -97,9 +101,9 @@ public class PackContentService {
     /** The publications of one of the caller's packs. */
     @Transactional
     public PublicationsResponse publications(Caller caller, UUID packId) {
-        UUID partner = PackManagers.partnerOf(caller);
+        UUID partner = tenancy.packManager(caller);
         if (packs.findLive(packId, partner).isEmpty()) {
-            throw PackManagers.packNotFound(packId);
+            throw IntegrationPacks.notFound(packId);
         }
         return new PublicationsResponse(contents.publications(packId).stream()
                 .map(PublicationResponse::of)

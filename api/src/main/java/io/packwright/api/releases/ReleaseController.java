@@ -20,7 +20,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.packwright.activities.store.release.LedgerEntry;
 import io.packwright.api.auth.Caller;
-import io.packwright.api.auth.CallerResolver;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
@@ -44,12 +44,12 @@ import java.util.UUID;
 class ReleaseController {
 
     private final ReleaseService releases;
-    private final CallerResolver callers;
+    private final Tenancy tenancy;
     private final IdempotentCreations idempotent;
 
-    ReleaseController(ReleaseService releases, CallerResolver callers, IdempotentCreations idempotent) {
+    ReleaseController(ReleaseService releases, Tenancy tenancy, IdempotentCreations idempotent) {
         this.releases = releases;
-        this.callers = callers;
+        this.tenancy = tenancy;
         this.idempotent = idempotent;
     }
 
@@ -85,7 +85,7 @@ class ReleaseController {
             @PathVariable UUID id,
             @Nullable @Header(IdempotentCreations.HEADER) String idempotencyKey,
             @Valid @Body CreateReleaseRequest body) {
-        Caller caller = callers.resolve(authentication);
+        Caller caller = tenancy.caller(authentication);
         return idempotent.create(
                 caller,
                 idempotencyKey,
@@ -106,7 +106,7 @@ class ReleaseController {
             @PathVariable UUID id,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
-        return releases.list(callers.resolve(authentication), id, PageRequest.newestFirst(limit, pageToken));
+        return releases.list(tenancy.caller(authentication), id, PageRequest.newestFirst(limit, pageToken));
     }
 
     /** One release, with its frozen content and progress. */
@@ -116,7 +116,7 @@ class ReleaseController {
     @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
     @ApiResponse(responseCode = "404", description = "No such release of the partner's packs")
     ReleaseResponse getRelease(Authentication authentication, @PathVariable UUID releaseId) {
-        return releases.get(callers.resolve(authentication), releaseId);
+        return releases.get(tenancy.caller(authentication), releaseId);
     }
 
     /**
@@ -135,6 +135,6 @@ class ReleaseController {
             @Nullable @QueryValue LedgerEntry.Status status,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
-        return releases.instances(callers.resolve(authentication), releaseId, status, PageRequest.of(limit, pageToken));
+        return releases.instances(tenancy.caller(authentication), releaseId, status, PageRequest.of(limit, pageToken));
     }
 }

@@ -12,8 +12,9 @@ import io.packwright.activities.store.release.NewRelease;
 import io.packwright.activities.store.release.ReleaseRecord;
 import io.packwright.activities.store.release.ReleaseStore;
 import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.Created;
-import io.packwright.api.packs.PackManagers;
+import io.packwright.api.packs.IntegrationPacks;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
@@ -41,6 +42,7 @@ class ReleaseService {
     private final IntegrationPackStore summaries;
     private final ReleaseStore releases;
     private final ApplicationEventPublisher<ReleaseCreated> events;
+    private final Tenancy tenancy;
     private final Clock clock;
 
     ReleaseService(
@@ -48,11 +50,13 @@ class ReleaseService {
             IntegrationPackStore summaries,
             ReleaseStore releases,
             ApplicationEventPublisher<ReleaseCreated> events,
+            Tenancy tenancy,
             Clock clock) {
         this.packs = packs;
         this.summaries = summaries;
         this.releases = releases;
         this.events = events;
+        this.tenancy = tenancy;
         this.clock = clock;
     }
 
@@ -63,7 +67,7 @@ class ReleaseService {
      */
     @Transactional
     public Created<ReleaseResponse> create(Caller caller, UUID packId, CreateReleaseRequest request) {
-        UUID partner = PackManagers.partnerOf(caller);
+        UUID partner = tenancy.packManager(caller);
         ZoneId zone = ZoneId.of(caller.account().timeZone());
         Instant now = clock.instant();
         Instant windowStart = null;
@@ -92,8 +96,8 @@ class ReleaseService {
             windowStart = date.atStartOfDay(zone).toInstant();
             windowEnd = windowStart.plus(WINDOW);
         }
-        packs.lockLive(packId, partner).orElseThrow(() -> PackManagers.packNotFound(packId));
-        PackSummary pack = summaries.findSummary(partner, packId).orElseThrow(() -> PackManagers.packNotFound(packId));
+        packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
+        PackSummary pack = summaries.findSummary(partner, packId).orElseThrow(() -> IntegrationPacks.notFound(packId));
         if (pack.componentCount() == 0) {
             throw ApiException.conflict("Integration pack " + packId + " has no components to release; add one with"
                     + " PUT /api/v1/integration-packs/" + packId + "/components/{componentId}.");
@@ -133,8 +137,8 @@ class ReleaseService {
     /** The releases of one of the partner's packs, newest first. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public PageResponse<ReleaseResponse> list(Caller caller, UUID packId, PageRequest page) {
-        UUID partner = PackManagers.partnerOf(caller);
-        packs.findLive(packId, partner).orElseThrow(() -> PackManagers.packNotFound(packId));
+        UUID partner = tenancy.packManager(caller);
+        packs.findLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
         return page.toPage(
                 releases.findPage(partner, packId, page.before(), page.fetchSize()),
                 ReleaseRecord::id,
@@ -159,7 +163,7 @@ class ReleaseService {
     }
 
     private ReleaseRecord find(Caller caller, UUID releaseId) {
-        UUID partner = PackManagers.partnerOf(caller);
+        UUID partner = tenancy.packManager(caller);
         return releases.find(partner, releaseId)
                 .orElseThrow(() -> ApiException.notFound("No release " + releaseId + " of your integration packs."));
     }

@@ -108,6 +108,17 @@ public final class CatalogFixtures {
         return release;
     }
 
+    /**
+     * An immediate release that is being applied right now ({@code IN_PROGRESS}, no window): the
+     * pack's current release, applied to no instance yet.
+     */
+    public UUID releaseInProgress(UUID pack) {
+        UUID release = release(pack, "IN_PROGRESS", null);
+        exec("UPDATE releases SET completed_at = NULL WHERE id = ?", release);
+        exec("UPDATE integration_packs SET current_release_id = ? WHERE id = ?", release, pack);
+        return release;
+    }
+
     /** A pending release of the pack's members, scheduled for {@code date} (Europe/Berlin midnight). */
     public UUID scheduleRelease(UUID pack, LocalDate date) {
         return release(pack, "SCHEDULED", date);

@@ -26,8 +26,8 @@ public interface AccountGroupRepository extends GenericRepository<AccountGroupEn
     /**
      * The visibility rule as an SQL condition, for queries of other stores that list or check
      * packs for a managed account: it holds for a row {@code p} of {@code integration_packs}
-     * exactly when that pack is visible to the account bound to the named parameter {@code
-     * :accountId}.
+     * exactly when that pack is visible to the account row {@code acting} of {@code accounts}, which
+     * the query joins by the account's id ({@code JOIN accounts acting ON acting.id = :accountId}).
      *
      * <p>A managed account can see and install a pack only while the pack is live (not deleted)
      * and is a resource of an account group of the pack's partner that the account is a member
@@ -41,16 +41,15 @@ public interface AccountGroupRepository extends GenericRepository<AccountGroupEn
      */
     String PACK_VISIBLE_TO_ACCOUNT = """
             p.deleted_at IS NULL
+            AND acting.parent_account_id = p.partner_account_id
             AND EXISTS (
                 SELECT 1
                 FROM account_group_members m
                 JOIN account_group_packs gp ON gp.account_group_id = m.account_group_id
                 JOIN account_groups g ON g.id = m.account_group_id
-                JOIN accounts a ON a.id = m.account_id
-                WHERE m.account_id = :accountId
+                WHERE m.account_id = acting.id
                   AND gp.integration_pack_id = p.id
-                  AND g.partner_account_id = p.partner_account_id
-                  AND a.parent_account_id = p.partner_account_id)""";
+                  AND g.partner_account_id = p.partner_account_id)""";
 
     // --- groups ---
 
@@ -183,7 +182,8 @@ public interface AccountGroupRepository extends GenericRepository<AccountGroupEn
      * packs of another partner, and for partner accounts (a partner reads its own packs
      * directly, not through groups).
      */
-    @Query("SELECT EXISTS (SELECT 1 FROM integration_packs p WHERE p.id = :packId AND " + PACK_VISIBLE_TO_ACCOUNT + ")")
+    @Query("SELECT EXISTS (SELECT 1 FROM integration_packs p JOIN accounts acting ON acting.id = :accountId"
+            + " WHERE p.id = :packId AND " + PACK_VISIBLE_TO_ACCOUNT + ")")
     boolean isPackVisibleToAccount(UUID packId, UUID accountId);
 
     /**
@@ -195,8 +195,8 @@ public interface AccountGroupRepository extends GenericRepository<AccountGroupEn
      * @param after the last id of the previous page, or the nil UUID for the first page
      * @param limit the page size
      */
-    @Query("SELECT p.id FROM integration_packs p"
-            + " WHERE p.partner_account_id = (SELECT parent_account_id FROM accounts WHERE id = :accountId)"
+    @Query("SELECT p.id FROM integration_packs p JOIN accounts acting ON acting.id = :accountId"
+            + " WHERE p.partner_account_id = acting.parent_account_id"
             + " AND p.id > :after AND "
             + PACK_VISIBLE_TO_ACCOUNT
             + " ORDER BY p.id LIMIT :limit")

@@ -6,6 +6,7 @@ import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.activities.store.pack.PackSummary;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -36,17 +37,17 @@ public class AvailablePackStore {
             PackSummary.Current current,
             PackSummary.Pending pending) {}
 
-    private static final String PAGE =
-            """
+    private static final String PAGE = """
             SELECT p.id, p.name, p.description, p.installation_type,
-                   cur.release_number, COALESCE(cur.started_at, cur.created_at),
-                   pend.release_number, pend.release_on_date, pend.window_start
+                   cur.release_number AS current_number, COALESCE(cur.started_at, cur.created_at) AS released_at,
+                   pend.release_number AS pending_number, pend.release_on_date, pend.window_start
             FROM integration_packs p
             JOIN releases cur ON cur.id = p.current_release_id
             LEFT JOIN releases pend ON pend.integration_pack_id = p.id AND pend.status = 'SCHEDULED'
-            WHERE p.partner_account_id = (SELECT parent_account_id FROM accounts WHERE id = ?)
+            JOIN accounts acting ON acting.id = ?
+            WHERE p.partner_account_id = acting.parent_account_id
               AND p.id > ? AND %s
-            ORDER BY p.id LIMIT ?""".formatted(AccountGroupRepository.PACK_VISIBLE_TO_ACCOUNT.replace(":accountId", "?"));
+            ORDER BY p.id LIMIT ?""".formatted(AccountGroupRepository.PACK_VISIBLE_TO_ACCOUNT);
 
     private final JdbcOperations jdbc;
 
@@ -59,25 +60,25 @@ public class AvailablePackStore {
         return jdbc.prepareStatement(PAGE, statement -> {
             statement.setObject(1, accountId);
             statement.setObject(2, after);
-            statement.setObject(3, accountId);
-            statement.setInt(4, limit);
+            statement.setInt(3, limit);
             List<AvailablePack> packs = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    int pendingNumber = rows.getInt(7);
+                    int pendingNumber = rows.getInt("pending_number");
                     PackSummary.Pending pending = rows.wasNull()
                             ? null
                             : new PackSummary.Pending(
                                     pendingNumber,
-                                    rows.getObject(8, java.time.LocalDate.class),
-                                    rows.getTimestamp(9).toInstant());
+                                    rows.getObject("release_on_date", LocalDate.class),
+                                    rows.getTimestamp("window_start").toInstant());
                     packs.add(new AvailablePack(
-                            rows.getObject(1, UUID.class),
-                            rows.getString(2),
-                            rows.getString(3),
-                            InstallationType.valueOf(rows.getString(4)),
+                            rows.getObject("id", UUID.class),
+                            rows.getString("name"),
+                            rows.getString("description"),
+                            InstallationType.valueOf(rows.getString("installation_type")),
                             new PackSummary.Current(
-                                    rows.getInt(5), rows.getTimestamp(6).toInstant()),
+                                    rows.getInt("current_number"),
+                                    rows.getTimestamp("released_at").toInstant()),
                             pending));
                 }
             }
