@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.info.License;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import io.swagger.v3.oas.annotations.servers.Server;
 
 /** The public HTTP API process. */
 @OpenAPIDefinition(
@@ -17,7 +18,8 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
                         description =
                                 "Integration pack release orchestrator: partners publish integration packs to their"
                                         + " managed accounts and release new versions immediately or on a scheduled date.",
-                        license = @License(name = "Apache-2.0")),
+                        license = @License(name = "Apache-2.0", url = "https://www.apache.org/licenses/LICENSE-2.0")),
+        servers = @Server(url = "/", description = "The server that serves this document"),
         security = @SecurityRequirement(name = "bearer"))
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 public final class ApiApplication {

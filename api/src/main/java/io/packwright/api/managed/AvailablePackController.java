@@ -13,6 +13,7 @@ import io.packwright.activities.store.managed.AvailablePackStore;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.StandardProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -29,6 +30,7 @@ import java.util.UUID;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Integration pack instances")
+@StandardProblems
 class AvailablePackController {
 
     private final AvailablePackStore packs;

@@ -26,6 +26,7 @@ import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.StandardProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -46,6 +47,7 @@ import java.util.UUID;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Integration pack instances")
+@StandardProblems
 class InstanceController {
 
     private static final String ACCOUNT_ID = EnvironmentController.ACCOUNT_ID;

@@ -24,6 +24,7 @@ import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.StandardProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -41,6 +42,7 @@ import java.util.UUID;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 @Tag(name = "Releases")
+@StandardProblems
 class ReleaseController {
 
     private final ReleaseService releases;
