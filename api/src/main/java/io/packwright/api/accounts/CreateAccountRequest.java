@@ -3,6 +3,7 @@ package io.packwright.api.accounts;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.account.AccountType;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -23,4 +24,4 @@ public record CreateAccountRequest(
 
         @NotNull AccountType type,
         @Nullable @TimeZoneId String timeZone,
-        @Nullable AccountFeatures features) {}
+        @Nullable @Schema(type = "object") AccountFeatures features) {}

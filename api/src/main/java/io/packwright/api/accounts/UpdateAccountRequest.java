@@ -2,6 +2,7 @@ package io.packwright.api.accounts;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -19,4 +20,4 @@ public record UpdateAccountRequest(
         String name,
 
         @Nullable @TimeZoneId String timeZone,
-        @Nullable AccountFeatures features) {}
+        @Nullable @Schema(type = "object") AccountFeatures features) {}

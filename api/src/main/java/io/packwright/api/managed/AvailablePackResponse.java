@@ -6,6 +6,7 @@ import io.packwright.activities.store.managed.AvailablePackStore;
 import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.api.packs.CurrentReleaseSummary;
 import io.packwright.api.packs.PendingReleaseSummary;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.UUID;
 
 /**
@@ -25,7 +26,7 @@ public record AvailablePackResponse(
         String description,
         InstallationType installationType,
         CurrentReleaseSummary currentRelease,
-        @Nullable PendingReleaseSummary pendingRelease) {
+        @Nullable @Schema(type = "object") PendingReleaseSummary pendingRelease) {
 
     static AvailablePackResponse of(AvailablePackStore.AvailablePack pack) {
         return new AvailablePackResponse(

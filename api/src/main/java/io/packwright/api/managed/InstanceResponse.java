@@ -3,6 +3,7 @@ package io.packwright.api.managed;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.pack.InstallationType;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -33,7 +34,7 @@ public record InstanceResponse(
         InstallationType installationType,
         @Nullable String integrationPackOverrideName,
         int installedReleaseNumber,
-        @Nullable PendingUpdate pendingUpdate,
+        @Nullable @Schema(type = "object") PendingUpdate pendingUpdate,
         List<UUID> environmentIds,
         Map<String, String> extensionValues,
         Instant createdAt) {

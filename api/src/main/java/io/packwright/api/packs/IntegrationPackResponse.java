@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.activities.store.pack.PackSummary;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -31,8 +32,8 @@ public record IntegrationPackResponse(
         InstallationType installationType,
         Instant createdAt,
         Instant updatedAt,
-        @Nullable CurrentReleaseSummary currentRelease,
-        @Nullable PendingReleaseSummary pendingRelease,
+        @Nullable @Schema(type = "object") CurrentReleaseSummary currentRelease,
+        @Nullable @Schema(type = "object") PendingReleaseSummary pendingRelease,
         boolean hasUnreleasedChanges,
         int componentCount) {
 

@@ -3,6 +3,7 @@ package io.packwright.api.packs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.pack.InstallationType;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -19,4 +20,4 @@ public record UpdateIntegrationPackRequest(
         String name,
 
         @Nullable @Size(max = 500) String description,
-        @Nullable InstallationType installationType) {}
+        @Nullable @Schema(type = "string") InstallationType installationType) {}

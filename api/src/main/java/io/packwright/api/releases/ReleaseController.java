@@ -134,7 +134,7 @@ class ReleaseController {
     PageResponse<ReleaseInstanceResponse> listReleaseInstances(
             Authentication authentication,
             @PathVariable UUID releaseId,
-            @Nullable @QueryValue LedgerEntry.Status status,
+            @Nullable @Schema(type = "string") @QueryValue LedgerEntry.Status status,
             @Nullable @QueryValue Integer limit,
             @Nullable @QueryValue String pageToken) {
         return releases.instances(tenancy.caller(authentication), releaseId, status, PageRequest.of(limit, pageToken));

@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.release.LedgerEntry;
 import io.packwright.workflows.release.ApplyMode;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -22,7 +23,7 @@ public record ReleaseInstanceResponse(
         UUID integrationPackInstanceId,
         UUID accountId,
         LedgerEntry.Status status,
-        @Nullable ApplyMode mode,
+        @Nullable @Schema(type = "string") ApplyMode mode,
         @Nullable Instant appliedAt,
         @Nullable String failureReason) {
 
