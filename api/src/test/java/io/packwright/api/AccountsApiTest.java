@@ -166,7 +166,7 @@ class AccountsApiTest extends ApiTestBase {
                         "/api/v1/accounts",
                         Tokens.admin(),
                         "{\"name\": \"nul\\u0000byte\", \"type\": \"PARTNER\", \"timeZone\": \"UTC\"}"));
-        assertTrue(response.string("detail").contains("cannot be stored"), response::toString);
+        assertFieldError(response, "name");
         assertEquals(before, accounts());
     }
 

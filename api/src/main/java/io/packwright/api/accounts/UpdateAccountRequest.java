@@ -2,6 +2,7 @@ package io.packwright.api.accounts;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.api.validation.TextRules;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -16,7 +17,7 @@ import jakarta.validation.constraints.Size;
  */
 @Serdeable
 public record UpdateAccountRequest(
-        @Nullable @Size(min = 1, max = 255) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @Nullable @Size(min = 1, max = 255) @Pattern(regexp = TextRules.NAME, message = TextRules.NAME_MESSAGE)
         String name,
 
         @Nullable @TimeZoneId String timeZone,

@@ -2,6 +2,7 @@ package io.packwright.api.components;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.api.validation.TextRules;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -19,9 +20,12 @@ import java.util.List;
  */
 @Serdeable
 public record CreatePackageRequest(
-        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = TextRules.NAME, message = TextRules.NAME_MESSAGE)
         String packageVersion,
 
         @NotNull Boolean shareable,
-        @Nullable @Size(max = 10000) String notes,
+
+        @Nullable @Size(max = 10000) @Pattern(regexp = TextRules.TEXT, message = TextRules.TEXT_MESSAGE)
+        String notes,
+
         @Nullable @Size(max = 1000) List<@NotNull @Valid ExtensionDefinition> extensions) {}

@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.component.ExtensionKind;
 import io.packwright.activities.store.component.PackageExtension;
+import io.packwright.api.validation.TextRules;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -21,7 +22,7 @@ import jakarta.validation.constraints.Size;
  */
 @Serdeable
 public record ExtensionDefinition(
-        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = TextRules.NAME, message = TextRules.NAME_MESSAGE)
         String key,
 
         @NotNull ExtensionKind kind,

@@ -1,6 +1,7 @@
 package io.packwright.api.groups;
 
 import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.api.validation.TextRules;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -13,8 +14,5 @@ import jakarta.validation.constraints.Size;
  */
 @Serdeable
 public record CreateAccountGroupRequest(
-        @NotNull
-        @Size(min = 1, max = 255)
-        @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
-        @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
+        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = TextRules.NAME, message = TextRules.NAME_MESSAGE)
         String name) {}

@@ -2,6 +2,7 @@ package io.packwright.api.managed;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.api.validation.TextRules;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -19,10 +20,7 @@ import java.util.UUID;
 public record CreateEnvironmentRequest(
         @Nullable UUID accountId,
 
-        @NotNull
-        @Size(min = 1, max = 255)
-        @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
-        @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
+        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = TextRules.NAME, message = TextRules.NAME_MESSAGE)
         String name,
 
         @NotNull Classification classification) {

@@ -2,6 +2,7 @@ package io.packwright.api.managed;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.api.validation.TextRules;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -23,10 +24,7 @@ public record InstallInstanceRequest(
         @Nullable UUID accountId,
         @NotNull UUID integrationPackId,
 
-        @Nullable
-        @Size(min = 1, max = 255)
-        @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
-        @Pattern(regexp = "[^\\x00]*", message = "must not contain NUL characters")
+        @Nullable @Size(min = 1, max = 255) @Pattern(regexp = TextRules.NAME, message = TextRules.NAME_MESSAGE)
         String integrationPackOverrideName,
 
         @Nullable @Size(max = 1000) Map<String, String> extensionValues) {}

@@ -3,6 +3,7 @@ package io.packwright.api.packs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.pack.InstallationType;
+import io.packwright.api.validation.TextRules;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -17,8 +18,10 @@ import jakarta.validation.constraints.Size;
  */
 @Serdeable
 public record CreateIntegrationPackRequest(
-        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @NotNull @Size(min = 1, max = 255) @Pattern(regexp = TextRules.NAME, message = TextRules.NAME_MESSAGE)
         String name,
 
-        @Nullable @Size(max = 500) String description,
+        @Nullable @Size(max = 500) @Pattern(regexp = TextRules.TEXT, message = TextRules.TEXT_MESSAGE)
+        String description,
+
         @NotNull InstallationType installationType) {}

@@ -3,6 +3,7 @@ package io.packwright.api.packs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.pack.InstallationType;
+import io.packwright.api.validation.TextRules;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -16,8 +17,10 @@ import jakarta.validation.constraints.Size;
  */
 @Serdeable
 public record UpdateIntegrationPackRequest(
-        @Nullable @Size(min = 1, max = 255) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank")
+        @Nullable @Size(min = 1, max = 255) @Pattern(regexp = TextRules.NAME, message = TextRules.NAME_MESSAGE)
         String name,
 
-        @Nullable @Size(max = 500) String description,
+        @Nullable @Size(max = 500) @Pattern(regexp = TextRules.TEXT, message = TextRules.TEXT_MESSAGE)
+        String description,
+
         @Nullable @Schema(type = "string") InstallationType installationType) {}

@@ -2,8 +2,10 @@ package io.packwright.api.releases;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.api.validation.TextRules;
 import io.packwright.workflows.release.ReleaseSchedule;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.LocalDate;
 
@@ -20,4 +22,6 @@ import java.time.LocalDate;
 public record CreateReleaseRequest(
         @NotNull ReleaseSchedule releaseSchedule,
         @Nullable LocalDate releaseOnDate,
-        @Nullable @Size(max = 10_000) String releaseNotes) {}
+
+        @Nullable @Size(max = 10_000) @Pattern(regexp = TextRules.TEXT, message = TextRules.TEXT_MESSAGE)
+        String releaseNotes) {}
