@@ -1,8 +1,11 @@
 package io.packwright.api.idempotency;
 
-import io.micronaut.context.annotation.Value;
-import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
 import io.packwright.activities.store.idempotency.IdempotencyStore;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -12,27 +15,36 @@ import org.slf4j.LoggerFactory;
 
 /** Forgets idempotency keys after their retention period (default 24 hours). */
 @Singleton
-class IdempotencyKeyJanitor {
+class IdempotencyKeyJanitor implements ApplicationEventListener<ServerStartupEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeyJanitor.class);
 
     private final IdempotencyStore store;
     private final Clock clock;
-    private final Duration retention;
+    private final TaskScheduler scheduler;
+    private final IdempotencyProperties properties;
 
     IdempotencyKeyJanitor(
-            IdempotencyStore store, Clock clock, @Value("${packwright.idempotency.retention:24h}") Duration retention) {
+            IdempotencyStore store,
+            Clock clock,
+            @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler,
+            IdempotencyProperties properties) {
         this.store = store;
         this.clock = clock;
-        this.retention = retention;
+        this.scheduler = scheduler;
+        this.properties = properties;
     }
 
-    @Scheduled(fixedDelay = "${packwright.idempotency.cleanup-interval:1h}", initialDelay = "1m")
+    @Override
+    public void onApplicationEvent(ServerStartupEvent started) {
+        scheduler.scheduleWithFixedDelay(Duration.ofMinutes(1), properties.cleanupInterval(), this::forgetExpiredKeys);
+    }
+
     @Transactional
     void forgetExpiredKeys() {
-        int removed = store.deleteOlderThan(clock.instant().minus(retention));
+        int removed = store.deleteOlderThan(clock.instant().minus(properties.retention()));
         if (removed > 0) {
-            LOG.info("forgot {} idempotency keys older than {}", removed, retention);
+            LOG.info("forgot {} idempotency keys older than {}", removed, properties.retention());
         }
     }
 }

@@ -1,8 +1,9 @@
 package io.packwright.api.packs;
 
-import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.scheduling.TaskScheduler;
 import io.micronaut.transaction.TransactionOperations;
 import io.packwright.activities.store.pack.PackDeletionStore;
 import jakarta.inject.Named;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * block vacuum, and lose everything it did when the process dies. A batch that commits stays done.
  */
 @Singleton
-public class DeletedPackSweeper {
+public class DeletedPackSweeper implements ApplicationEventListener<ServerStartupEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeletedPackSweeper.class);
 
@@ -41,33 +42,35 @@ public class DeletedPackSweeper {
     private final ReleaseWorkflowCanceller workflows;
     private final TransactionOperations<Connection> transactions;
     private final ExecutorService executor;
+    private final TaskScheduler scheduler;
     private final Clock clock;
-    private final int batchSize;
-    private final int packsPerSweep;
+    private final PackDeletionProperties properties;
 
     DeletedPackSweeper(
             PackDeletionStore store,
             ReleaseWorkflowCanceller workflows,
             TransactionOperations<Connection> transactions,
             @Named(TaskExecutors.IO) ExecutorService executor,
+            @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler,
             Clock clock,
-            @Value("${packwright.pack-deletion.batch-size:1000}") int batchSize,
-            @Value("${packwright.pack-deletion.packs-per-sweep:100}") int packsPerSweep) {
+            PackDeletionProperties properties) {
         this.store = store;
         this.workflows = workflows;
         this.transactions = transactions;
         this.executor = executor;
+        this.scheduler = scheduler;
         this.clock = clock;
-        this.batchSize = batchSize;
-        this.packsPerSweep = packsPerSweep;
+        this.properties = properties;
+    }
+
+    @Override
+    public void onApplicationEvent(ServerStartupEvent started) {
+        scheduler.scheduleWithFixedDelay(properties.sweepInitialDelay(), properties.sweepInterval(), this::sweep);
     }
 
     /** Cleans up every deleted pack whose clean-up has not finished (up to a bound per sweep). */
-    @Scheduled(
-            fixedDelay = "${packwright.pack-deletion.sweep-interval:1m}",
-            initialDelay = "${packwright.pack-deletion.sweep-initial-delay:30s}")
     public void sweep() {
-        List<UUID> deleted = transactions.executeRead(status -> store.findDeleting(packsPerSweep));
+        List<UUID> deleted = transactions.executeRead(status -> store.findDeleting(properties.packsPerSweep()));
         deleted.forEach(this::cleanUpOrLeaveForTheNextSweep);
     }
 
@@ -88,7 +91,7 @@ public class DeletedPackSweeper {
         long uninstalled = 0;
         int batch;
         do {
-            batch = transactions.executeWrite(status -> store.deleteInstanceBatch(packId, batchSize));
+            batch = transactions.executeWrite(status -> store.deleteInstanceBatch(packId, properties.batchSize()));
             uninstalled += batch;
         } while (batch > 0);
         // the pack row keeps the releases' workflow ids until every workflow is known to be stopped
