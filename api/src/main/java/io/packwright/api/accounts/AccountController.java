@@ -23,6 +23,7 @@ import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -60,11 +61,18 @@ class AccountController {
             responseCode = "201",
             description = "The account; Location is its URL",
             content = @Content(schema = @Schema(implementation = AccountResponse.class)))
-    @ApiResponse(responseCode = "400", description = "An invalid field: name, type, timeZone or features")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An invalid field: name, type, timeZone or features",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "403",
-            description = "A managed account creating accounts, or a partner creating a partner")
-    @ApiResponse(responseCode = "409", description = "The Idempotency-Key was used for another request")
+            description = "A managed account creating accounts, or a partner creating a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "The Idempotency-Key was used for another request",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<AccountResponse> create(
             Authentication authentication,
             HttpRequest<?> request,
@@ -80,8 +88,14 @@ class AccountController {
     /** Operators list partners; partners list their managed accounts. */
     @Get
     @Operation(operationId = "listAccounts")
-    @ApiResponse(responseCode = "400", description = "limit outside 1..500 or an unknown pageToken")
-    @ApiResponse(responseCode = "403", description = "Managed accounts cannot list accounts")
+    @ApiResponse(
+            responseCode = "400",
+            description = "limit outside 1..500 or an unknown pageToken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "Managed accounts cannot list accounts",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<AccountResponse> list(
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
@@ -92,7 +106,14 @@ class AccountController {
     /** One account: the caller's own, or one it manages. */
     @Get("/{id}")
     @Operation(operationId = "getAccount")
-    @ApiResponse(responseCode = "404", description = "Unknown, or not visible to the caller")
+    @ApiResponse(
+            responseCode = "400",
+            description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "Unknown, or not visible to the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     AccountResponse get(Authentication authentication, @PathVariable UUID id) {
         return accounts.get(tenancy.caller(authentication), id);
     }
@@ -100,11 +121,18 @@ class AccountController {
     /** Renames an account, changes its time zone, or (operators) a partner's features. */
     @Patch("/{id}")
     @Operation(operationId = "updateAccount")
-    @ApiResponse(responseCode = "400", description = "An invalid field, or features on a managed account")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An invalid field, or features on a managed account",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "403",
-            description = "Managed accounts cannot change accounts; only operators change features")
-    @ApiResponse(responseCode = "404", description = "Unknown, or not visible to the caller")
+            description = "Managed accounts cannot change accounts; only operators change features",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "Unknown, or not visible to the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     AccountResponse update(
             Authentication authentication, @PathVariable UUID id, @Valid @Body UpdateAccountRequest body) {
         return accounts.update(tenancy.caller(authentication), id, body);

@@ -24,7 +24,11 @@ import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.UUID;
@@ -53,6 +57,18 @@ class ComponentController {
     /** Creates a component in the calling partner's catalog. */
     @Post
     @Status(HttpStatus.CREATED)
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid name, type or containsProcessRoute",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "The Idempotency-Key was used with another body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<ComponentResponse> createComponent(
             Authentication authentication,
             HttpRequest<?> request,
@@ -67,6 +83,14 @@ class ComponentController {
 
     /** The calling partner's components, in creation order. */
     @Get
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid limit or pageToken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<ComponentResponse> listComponents(
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
@@ -76,6 +100,18 @@ class ComponentController {
 
     /** One of the calling partner's components. */
     @Get("/{id}")
+    @ApiResponse(
+            responseCode = "400",
+            description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No component with this id is in your catalog",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     ComponentResponse getComponent(Authentication authentication, @PathVariable UUID id) {
         return components.get(tenancy.caller(authentication), id);
     }
@@ -86,6 +122,23 @@ class ComponentController {
      */
     @Post("/{id}/packages")
     @Status(HttpStatus.CREATED)
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid packageVersion, notes or extensions",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No component with this id is in your catalog",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description =
+                    "The component has a package of this version already, or the Idempotency-Key was used with another body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<PackagedComponentResponse> createPackage(
             Authentication authentication,
             HttpRequest<?> request,
@@ -102,6 +155,18 @@ class ComponentController {
 
     /** One package of one of the calling partner's components (where a created package's Location points). */
     @Get("/{id}/packages/{packageId}")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such component in your catalog, or no such package of it",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PackagedComponentResponse getPackage(
             Authentication authentication, @PathVariable UUID id, @PathVariable UUID packageId) {
         return components.getPackage(tenancy.caller(authentication), id, packageId);
@@ -109,6 +174,18 @@ class ComponentController {
 
     /** The packages of one of the calling partner's components, newest first. */
     @Get("/{id}/packages")
+    @ApiResponse(
+            responseCode = "400",
+            description = "The id is not a UUID, or invalid limit or pageToken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No component with this id is in your catalog",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<PackagedComponentResponse> listPackages(
             Authentication authentication,
             @PathVariable UUID id,

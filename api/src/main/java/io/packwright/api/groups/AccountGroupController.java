@@ -26,6 +26,7 @@ import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -69,12 +70,19 @@ class AccountGroupController {
             responseCode = "201",
             description = "The group, with no members and no packs yet; Location is its URL",
             content = @Content(schema = @Schema(implementation = AccountGroupResponse.class)))
-    @ApiResponse(responseCode = "400", description = "The name is missing, blank or longer than 255 characters")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "400",
+            description = "The name is missing, blank or longer than 255 characters",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "409",
             description = "The partner already has a group with this name, or the Idempotency-Key was used for"
-                    + " another request")
+                    + " another request",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<AccountGroupResponse> create(
             Authentication authentication,
             HttpRequest<?> request,
@@ -91,8 +99,14 @@ class AccountGroupController {
     @Get
     @Operation(operationId = "listAccountGroups")
     @ApiResponse(responseCode = "200", description = "One page of groups")
-    @ApiResponse(responseCode = "400", description = "Invalid limit or pageToken")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid limit or pageToken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<AccountGroupResponse> list(
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
@@ -104,8 +118,18 @@ class AccountGroupController {
     @Get("/{id}")
     @Operation(operationId = "getAccountGroup")
     @ApiResponse(responseCode = "200", description = "The group")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
-    @ApiResponse(responseCode = "404", description = "No such group of the caller")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id in the path is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such group of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     AccountGroupResponse get(Authentication authentication, @PathVariable UUID id) {
         return groups.get(tenancy.caller(authentication), id);
     }
@@ -118,8 +142,18 @@ class AccountGroupController {
     @Status(HttpStatus.NO_CONTENT)
     @Operation(operationId = "deleteAccountGroup")
     @ApiResponse(responseCode = "204", description = "Deleted")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
-    @ApiResponse(responseCode = "404", description = "No such group of the caller")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id in the path is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such group of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void delete(Authentication authentication, @PathVariable UUID id) {
         groups.delete(tenancy.caller(authentication), id);
     }
@@ -132,10 +166,18 @@ class AccountGroupController {
     @Status(HttpStatus.NO_CONTENT)
     @Operation(operationId = "addAccountGroupMember")
     @ApiResponse(responseCode = "204", description = "The account is a member")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id in the path is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "404",
-            description = "No such group of the caller, or the account is not a managed account of the caller")
+            description = "No such group of the caller, or the account is not a managed account of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void addAccount(Authentication authentication, @PathVariable UUID id, @PathVariable UUID accountId) {
         groups.addAccount(tenancy.caller(authentication), id, accountId);
     }
@@ -149,10 +191,18 @@ class AccountGroupController {
     @Status(HttpStatus.NO_CONTENT)
     @Operation(operationId = "removeAccountGroupMember")
     @ApiResponse(responseCode = "204", description = "The account is not a member")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id in the path is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "404",
-            description = "No such group of the caller, or the account is not a managed account of the caller")
+            description = "No such group of the caller, or the account is not a managed account of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void removeAccount(Authentication authentication, @PathVariable UUID id, @PathVariable UUID accountId) {
         groups.removeAccount(tenancy.caller(authentication), id, accountId);
     }
@@ -165,10 +215,18 @@ class AccountGroupController {
     @Status(HttpStatus.NO_CONTENT)
     @Operation(operationId = "addAccountGroupIntegrationPack")
     @ApiResponse(responseCode = "204", description = "The pack is a resource of the group")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id in the path is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "404",
-            description = "No such group of the caller, or the pack is unknown, deleted or another partner's")
+            description = "No such group of the caller, or the pack is unknown, deleted or another partner's",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void addPack(Authentication authentication, @PathVariable UUID id, @PathVariable UUID packId) {
         groups.addPack(tenancy.caller(authentication), id, packId);
     }
@@ -182,10 +240,18 @@ class AccountGroupController {
     @Status(HttpStatus.NO_CONTENT)
     @Operation(operationId = "removeAccountGroupIntegrationPack")
     @ApiResponse(responseCode = "204", description = "The pack is not a resource of the group")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id in the path is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "404",
-            description = "No such group of the caller, or the pack is unknown, deleted or another partner's")
+            description = "No such group of the caller, or the pack is unknown, deleted or another partner's",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void removePack(Authentication authentication, @PathVariable UUID id, @PathVariable UUID packId) {
         groups.removePack(tenancy.caller(authentication), id, packId);
     }

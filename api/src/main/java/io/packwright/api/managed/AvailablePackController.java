@@ -13,9 +13,12 @@ import io.packwright.activities.store.managed.AvailablePackStore;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.transaction.Transactional;
@@ -46,9 +49,18 @@ class AvailablePackController {
     @Transactional
     @Operation(operationId = "listAvailableIntegrationPacks")
     @ApiResponse(responseCode = "200", description = "One page of installable packs")
-    @ApiResponse(responseCode = "400", description = "Invalid limit or pageToken, or a partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
-    @ApiResponse(responseCode = "404", description = "accountId is not a managed account that the caller may act for")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid limit or pageToken, or a partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "accountId is not a managed account that the caller may act for",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<AvailablePackResponse> list(
             Authentication authentication,
             @Parameter(description = EnvironmentController.ACCOUNT_ID) @Nullable @QueryValue UUID accountId,

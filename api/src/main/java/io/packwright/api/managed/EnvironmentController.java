@@ -25,6 +25,7 @@ import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -67,13 +68,23 @@ class EnvironmentController {
             responseCode = "201",
             description = "The environment; Location is its URL",
             content = @Content(schema = @Schema(implementation = EnvironmentResponse.class)))
-    @ApiResponse(responseCode = "400", description = "Invalid name or classification, or a partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
-    @ApiResponse(responseCode = "404", description = "accountId is not a managed account that the caller may act for")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid name or classification, or a partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "accountId is not a managed account that the caller may act for",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "409",
             description = "The account already has an environment with this name, or the Idempotency-Key was used"
-                    + " for another request")
+                    + " for another request",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<EnvironmentResponse> create(
             Authentication authentication,
             HttpRequest<?> request,
@@ -90,9 +101,18 @@ class EnvironmentController {
     @Get
     @Operation(operationId = "listEnvironments")
     @ApiResponse(responseCode = "200", description = "One page of environments")
-    @ApiResponse(responseCode = "400", description = "Invalid limit or pageToken, or a partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
-    @ApiResponse(responseCode = "404", description = "accountId is not a managed account that the caller may act for")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid limit or pageToken, or a partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "accountId is not a managed account that the caller may act for",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<EnvironmentResponse> list(
             Authentication authentication,
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId,
@@ -106,12 +126,19 @@ class EnvironmentController {
     @Status(HttpStatus.NO_CONTENT)
     @Operation(operationId = "deleteEnvironment")
     @ApiResponse(responseCode = "204", description = "Deleted")
-    @ApiResponse(responseCode = "400", description = "A partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
+    @ApiResponse(
+            responseCode = "400",
+            description = "A partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "404",
             description = "accountId is not a managed account that the caller may act for, or it has no such"
-                    + " environment")
+                    + " environment",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void delete(
             Authentication authentication,
             @PathVariable UUID id,

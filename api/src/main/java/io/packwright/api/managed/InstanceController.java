@@ -26,6 +26,7 @@ import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -79,16 +80,22 @@ class InstanceController {
     @ApiResponse(
             responseCode = "400",
             description = "Invalid body; override name present for a SINGLE pack or missing for a MULTI pack;"
-                    + " undeclared extension key or missing required extension value; a partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
+                    + " undeclared extension key or missing required extension value; a partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "404",
             description = "The pack is not visible to the account, or accountId is not a managed account that the"
-                    + " caller may act for")
+                    + " caller may act for",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "409",
             description = "The pack has no current release; the account already has the SINGLE pack's instance or"
-                    + " a MULTI instance of this name; or the Idempotency-Key was used for another request")
+                    + " a MULTI instance of this name; or the Idempotency-Key was used for another request",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<InstanceResponse> install(
             Authentication authentication,
             HttpRequest<?> request,
@@ -105,9 +112,18 @@ class InstanceController {
     @Get
     @Operation(operationId = "listIntegrationPackInstances")
     @ApiResponse(responseCode = "200", description = "One page of instances")
-    @ApiResponse(responseCode = "400", description = "Invalid limit or pageToken, or a partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
-    @ApiResponse(responseCode = "404", description = "accountId is not a managed account that the caller may act for")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid limit or pageToken, or a partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "accountId is not a managed account that the caller may act for",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<InstanceResponse> list(
             Authentication authentication,
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId,
@@ -120,9 +136,18 @@ class InstanceController {
     @Get("/{id}")
     @Operation(operationId = "getIntegrationPackInstance")
     @ApiResponse(responseCode = "200", description = "The instance")
-    @ApiResponse(responseCode = "400", description = "A partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
-    @ApiResponse(responseCode = "404", description = "No such instance of the account")
+    @ApiResponse(
+            responseCode = "400",
+            description = "A partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such instance of the account",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     InstanceResponse get(
             Authentication authentication,
             @PathVariable UUID id,
@@ -135,9 +160,18 @@ class InstanceController {
     @Status(HttpStatus.NO_CONTENT)
     @Operation(operationId = "uninstallIntegrationPackInstance")
     @ApiResponse(responseCode = "204", description = "Uninstalled")
-    @ApiResponse(responseCode = "400", description = "A partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
-    @ApiResponse(responseCode = "404", description = "No such instance of the account")
+    @ApiResponse(
+            responseCode = "400",
+            description = "A partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such instance of the account",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void delete(
             Authentication authentication,
             @PathVariable UUID id,
@@ -155,9 +189,16 @@ class InstanceController {
     @ApiResponse(
             responseCode = "400",
             description = "Undeclared extension key, missing required extension value, invalid body, or a partner"
-                    + " omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
-    @ApiResponse(responseCode = "404", description = "No such instance of the account")
+                    + " omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such instance of the account",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     InstanceResponse updateExtensions(
             Authentication authentication,
             @PathVariable UUID id,
@@ -173,12 +214,22 @@ class InstanceController {
             responseCode = "201",
             description = "The attachment",
             content = @Content(schema = @Schema(implementation = EnvironmentAttachmentResponse.class)))
-    @ApiResponse(responseCode = "400", description = "Invalid body, or a partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid body, or a partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "404",
-            description = "No such instance of the account, or the environment is not the account's")
-    @ApiResponse(responseCode = "409", description = "The environment is already attached to the instance")
+            description = "No such instance of the account, or the environment is not the account's",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "The environment is already attached to the instance",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<EnvironmentAttachmentResponse> attach(
             Authentication authentication,
             HttpRequest<?> request,
@@ -212,13 +263,26 @@ class InstanceController {
             responseCode = "202",
             description = "Still being applied; poll the instance at Location",
             content = @Content(schema = @Schema(implementation = InstanceResponse.class)))
-    @ApiResponse(responseCode = "400", description = "Invalid body, or a partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
-    @ApiResponse(responseCode = "404", description = "No such instance of the account")
-    @ApiResponse(responseCode = "409", description = "No update is pending for the instance")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid body, or a partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such instance of the account",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "No update is pending for the instance",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "422",
-            description = "The instance cannot take the release: a required extension has no value and no default")
+            description = "The instance cannot take the release: a required extension has no value and no default",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<InstanceResponse> applyPendingUpdate(
             Authentication authentication, @PathVariable UUID id, @Nullable @Body ApplyPendingUpdateRequest body) {
         return pendingUpdates.apply(tenancy.caller(authentication), body == null ? null : body.accountId(), id);
@@ -229,11 +293,18 @@ class InstanceController {
     @Status(HttpStatus.NO_CONTENT)
     @Operation(operationId = "detachEnvironment")
     @ApiResponse(responseCode = "204", description = "Detached")
-    @ApiResponse(responseCode = "400", description = "A partner omitted accountId")
-    @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
+    @ApiResponse(
+            responseCode = "400",
+            description = "A partner omitted accountId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is a platform operator",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "404",
-            description = "No such instance of the account, or the environment is not attached to it")
+            description = "No such instance of the account, or the environment is not attached to it",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void detach(
             Authentication authentication,
             @PathVariable UUID id,

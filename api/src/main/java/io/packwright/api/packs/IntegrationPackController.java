@@ -27,7 +27,11 @@ import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.UUID;
@@ -68,6 +72,19 @@ class IntegrationPackController {
      */
     @Post
     @Status(HttpStatus.CREATED)
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid name, description or installationType",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description =
+                    "The caller is not a partner with the feature integrationPackManagement, or MULTI without multiInstallIntegrationPacks",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "You have a pack of this name already, or the Idempotency-Key was used with another body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<IntegrationPackResponse> createIntegrationPack(
             Authentication authentication,
             HttpRequest<?> request,
@@ -83,6 +100,14 @@ class IntegrationPackController {
 
     /** The calling partner's integration packs, in creation order. */
     @Get
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid limit or pageToken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner with the feature integrationPackManagement",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<IntegrationPackResponse> listIntegrationPacks(
             Authentication authentication,
             @Nullable @QueryValue Integer limit,
@@ -92,6 +117,18 @@ class IntegrationPackController {
 
     /** One of the calling partner's integration packs. */
     @Get("/{id}")
+    @ApiResponse(
+            responseCode = "400",
+            description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner with the feature integrationPackManagement",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No live pack with this id is yours",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     IntegrationPackResponse getIntegrationPack(Authentication authentication, @PathVariable UUID id) {
         return packs.get(tenancy.caller(authentication), id);
     }
@@ -101,6 +138,22 @@ class IntegrationPackController {
      * {@code installationType} is 400.
      */
     @Patch("/{id}")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid name or description, or an installationType (it never changes)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner with the feature integrationPackManagement",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No live pack with this id is yours",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "You have another pack of this name",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     IntegrationPackResponse updateIntegrationPack(
             Authentication authentication, @PathVariable UUID id, @Valid @Body UpdateIntegrationPackRequest body) {
         return packs.update(tenancy.caller(authentication), id, body);
@@ -113,6 +166,18 @@ class IntegrationPackController {
      */
     @Delete("/{id}")
     @Status(HttpStatus.NO_CONTENT)
+    @ApiResponse(
+            responseCode = "400",
+            description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner with the feature integrationPackManagement",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No live pack with this id is yours",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void deleteIntegrationPack(Authentication authentication, @PathVariable UUID id) {
         packs.delete(tenancy.caller(authentication), id);
         sweeper.cleanUpSoon(id);
@@ -127,6 +192,24 @@ class IntegrationPackController {
      */
     @Put("/{id}/components/{componentId}")
     @Status(HttpStatus.NO_CONTENT)
+    @ApiResponse(
+            responseCode = "400",
+            description =
+                    "An id is not a UUID, or the component cannot be in a pack (its type, a process route, an API service in a MULTI pack)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner with the feature integrationPackManagement",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such pack or component is yours",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description =
+                    "The component has no shareable package, the pack has 100 components, or an extension key conflicts with another member",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void addComponent(Authentication authentication, @PathVariable UUID id, @PathVariable UUID componentId) {
         contents.addComponent(tenancy.caller(authentication), id, componentId);
     }
@@ -134,6 +217,18 @@ class IntegrationPackController {
     /** Removes a component from the pack (idempotent: 204 also when it is not a member). */
     @Delete("/{id}/components/{componentId}")
     @Status(HttpStatus.NO_CONTENT)
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner with the feature integrationPackManagement",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such pack or component is yours",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void removeComponent(Authentication authentication, @PathVariable UUID id, @PathVariable UUID componentId) {
         contents.removeComponent(tenancy.caller(authentication), id, componentId);
     }
@@ -144,6 +239,18 @@ class IntegrationPackController {
      * whether it was removed from the pack.
      */
     @Get("/{id}/publications")
+    @ApiResponse(
+            responseCode = "400",
+            description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner with the feature integrationPackManagement",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No live pack with this id is yours",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PublicationsResponse listPublications(Authentication authentication, @PathVariable UUID id) {
         return contents.publications(tenancy.caller(authentication), id);
     }

@@ -24,6 +24,7 @@ import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -74,13 +75,21 @@ class ReleaseController {
     @ApiResponse(
             responseCode = "400",
             description = "Invalid body; releaseOnDate missing for RELEASE_ON_SPECIFIED_DATE, given for IMMEDIATELY,"
-                    + " or not after today in the partner's time zone")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
-    @ApiResponse(responseCode = "404", description = "No such pack of the partner")
+                    + " or not after today in the partner's time zone",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner managing integration packs",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such pack of the partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "409",
             description = "Nothing to release, no components, disagreeing extension settings, a pending release"
-                    + " exists already (scheduled), or the Idempotency-Key was used for another request")
+                    + " exists already (scheduled), or the Idempotency-Key was used for another request",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<ReleaseResponse> createRelease(
             Authentication authentication,
             HttpRequest<?> request,
@@ -101,8 +110,18 @@ class ReleaseController {
     @Get("/integration-packs/{id}/releases")
     @Operation(operationId = "listReleases")
     @ApiResponse(responseCode = "200", description = "A page of releases, newest first")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
-    @ApiResponse(responseCode = "404", description = "No such pack of the partner")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id in the path is not a UUID, or invalid limit or pageToken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner managing integration packs",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such pack of the partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<ReleaseResponse> listReleases(
             Authentication authentication,
             @PathVariable UUID id,
@@ -115,8 +134,18 @@ class ReleaseController {
     @Get("/releases/{releaseId}")
     @Operation(operationId = "getRelease")
     @ApiResponse(responseCode = "200", description = "The release")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
-    @ApiResponse(responseCode = "404", description = "No such release of the partner's packs")
+    @ApiResponse(
+            responseCode = "400",
+            description = "An id in the path is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner managing integration packs",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such release of the partner's packs",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     ReleaseResponse getRelease(Authentication authentication, @PathVariable UUID releaseId) {
         return releases.get(tenancy.caller(authentication), releaseId);
     }
@@ -128,9 +157,18 @@ class ReleaseController {
     @Get("/releases/{releaseId}/instances")
     @Operation(operationId = "listReleaseInstances")
     @ApiResponse(responseCode = "200", description = "A page of the ledger, in instance order")
-    @ApiResponse(responseCode = "400", description = "Unknown status, invalid limit or page token")
-    @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
-    @ApiResponse(responseCode = "404", description = "No such release of the partner's packs")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Unknown status, invalid limit or page token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner managing integration packs",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such release of the partner's packs",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     PageResponse<ReleaseInstanceResponse> listReleaseInstances(
             Authentication authentication,
             @PathVariable UUID releaseId,
