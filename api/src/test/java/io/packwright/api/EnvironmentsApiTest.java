@@ -151,10 +151,10 @@ class EnvironmentsApiTest extends CatalogApiTestBase {
                         + " SELECT id, ?::uuid, now() FROM account_groups WHERE name = 'Avail group'",
                 unreleased);
 
-        for (String token : List.of(Tokens.account(reader), Tokens.account(partner))) {
-            String path = "/api/v1/available-integration-packs"
-                    + (token.equals(Tokens.account(partner)) ? "?accountId=" + reader : "");
-            List<Map<String, Object>> packs = listAll(path, token, 1);
+        for (UUID caller : List.of(reader, partner)) {
+            String path =
+                    "/api/v1/available-integration-packs" + (caller.equals(partner) ? "?accountId=" + reader : "");
+            List<Map<String, Object>> packs = listAll(path, Tokens.account(caller), 1);
             assertEquals(1, packs.size(), packs::toString);
             Map<String, Object> pack = packs.get(0);
             assertEquals(released.toString(), pack.get("id"));

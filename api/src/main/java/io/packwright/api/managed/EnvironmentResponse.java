@@ -1,7 +1,7 @@
 package io.packwright.api.managed;
 
 import io.micronaut.serde.annotation.Serdeable;
-import io.packwright.activities.store.managed.EnvironmentStore;
+import io.packwright.activities.store.managed.EnvironmentEntity;
 import java.util.UUID;
 
 /**
@@ -15,7 +15,7 @@ import java.util.UUID;
 @Serdeable
 public record EnvironmentResponse(UUID id, UUID accountId, String name, String classification) {
 
-    static EnvironmentResponse of(EnvironmentStore.Environment environment) {
+    static EnvironmentResponse of(EnvironmentEntity environment) {
         return new EnvironmentResponse(
                 environment.id(), environment.accountId(), environment.name(), environment.classification());
     }

@@ -1,7 +1,8 @@
 package io.packwright.api.managed;
 
 import io.packwright.activities.store.Ids;
-import io.packwright.activities.store.managed.EnvironmentStore;
+import io.packwright.activities.store.managed.EnvironmentEntity;
+import io.packwright.activities.store.managed.EnvironmentRepository;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
@@ -18,11 +19,11 @@ import java.util.UUID;
 @Singleton
 public class EnvironmentService {
 
-    private final EnvironmentStore environments;
+    private final EnvironmentRepository environments;
     private final Tenancy tenancy;
     private final Clock clock;
 
-    EnvironmentService(EnvironmentStore environments, Tenancy tenancy, Clock clock) {
+    EnvironmentService(EnvironmentRepository environments, Tenancy tenancy, Clock clock) {
         this.environments = environments;
         this.tenancy = tenancy;
         this.clock = clock;
@@ -34,8 +35,13 @@ public class EnvironmentService {
         UUID account = tenancy.actingFor(caller, request.accountId());
         UUID id = Ids.next();
         String classification = request.classification().name();
-        if (!environments.insertUnlessNameTaken(
-                id, account, request.name(), classification, clock.instant().truncatedTo(ChronoUnit.MILLIS))) {
+        if (environments.insertUnlessNameTaken(
+                        id,
+                        account,
+                        request.name(),
+                        classification,
+                        clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                == 0) {
             throw ApiException.conflict("The account already has an environment named '" + request.name()
                     + "'. Environment names are unique per account: choose another name, or use the existing"
                     + " environment (GET /api/v1/environments).");
@@ -47,15 +53,15 @@ public class EnvironmentService {
     @Transactional
     public PageResponse<EnvironmentResponse> list(Caller caller, UUID accountId, PageRequest page) {
         UUID account = tenancy.actingFor(caller, accountId);
-        List<EnvironmentStore.Environment> rows = environments.findPage(account, page.after(), page.fetchSize());
-        return page.toPage(rows, EnvironmentStore.Environment::id, EnvironmentResponse::of);
+        List<EnvironmentEntity> rows = environments.findPage(account, page.after(), page.fetchSize());
+        return page.toPage(rows, EnvironmentEntity::id, EnvironmentResponse::of);
     }
 
     /** Deletes an environment of the account, detaching every instance attached to it. */
     @Transactional
     public void delete(Caller caller, UUID accountId, UUID id) {
         UUID account = tenancy.actingFor(caller, accountId);
-        if (!environments.deleteOwned(id, account)) {
+        if (environments.deleteOwned(id, account) == 0) {
             throw environmentNotFound(id);
         }
     }

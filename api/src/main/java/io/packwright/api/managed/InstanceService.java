@@ -5,7 +5,7 @@ import io.packwright.activities.secrets.SecretCipher;
 import io.packwright.activities.store.Ids;
 import io.packwright.activities.store.managed.ApplyRequestStore;
 import io.packwright.activities.store.managed.AttachmentStore;
-import io.packwright.activities.store.managed.EnvironmentStore;
+import io.packwright.activities.store.managed.EnvironmentRepository;
 import io.packwright.activities.store.managed.ExtensionValueStore;
 import io.packwright.activities.store.managed.InstanceStore;
 import io.packwright.activities.store.pack.InstallationType;
@@ -46,7 +46,7 @@ public class InstanceService {
     private final ExtensionValueStore extensionValues;
     private final AttachmentStore attachments;
     private final ApplyRequestStore applyRequests;
-    private final EnvironmentStore environments;
+    private final EnvironmentRepository environments;
     private final Tenancy tenancy;
     private final SecretCipher cipher;
     private final Clock clock;
@@ -56,7 +56,7 @@ public class InstanceService {
             ExtensionValueStore extensionValues,
             AttachmentStore attachments,
             ApplyRequestStore applyRequests,
-            EnvironmentStore environments,
+            EnvironmentRepository environments,
             Tenancy tenancy,
             SecretCipher cipher,
             Clock clock) {
