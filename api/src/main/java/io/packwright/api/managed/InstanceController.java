@@ -34,6 +34,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code /api/v1/integration-pack-instances}: the integration packs installed in a managed
@@ -220,7 +221,7 @@ class InstanceController {
     @ApiResponse(
             responseCode = "422",
             description = "The instance cannot take the release: a required extension has no value and no default")
-    HttpResponse<InstanceResponse> applyPendingUpdate(
+    CompletableFuture<HttpResponse<InstanceResponse>> applyPendingUpdate(
             Authentication authentication, @PathVariable UUID id, @Nullable @Body ApplyPendingUpdateRequest body) {
         return pendingUpdates.apply(callers.resolve(authentication), body == null ? null : body.accountId(), id);
     }
