@@ -34,7 +34,7 @@ public class ApiExceptionHandler implements ExceptionHandler<ApiException, HttpR
     }
 
     /** {@code Retry-After} counts whole seconds: round up, so that a retry is never too early. */
-    static long retryAfterSeconds(Duration after) {
+    public static long retryAfterSeconds(Duration after) {
         long millis = Math.max(after.toMillis(), 1);
         return (millis + 999) / 1000;
     }
