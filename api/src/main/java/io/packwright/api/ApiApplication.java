@@ -16,7 +16,11 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
                         version = "v1",
                         description =
                                 "Integration pack release orchestrator: partners publish integration packs to their"
-                                        + " managed accounts and release new versions immediately or on a scheduled date.",
+                                        + " managed accounts and release new versions immediately or on a scheduled date."
+                                        + " Every caller has a request budget (and a smaller one for writes): beyond it"
+                                        + " any operation answers 429 with Retry-After (seconds). An operation that the"
+                                        + " database is too slow or busy for answers 503 with Retry-After, its"
+                                        + " transaction rolled back. Both may be retried.",
                         license = @License(name = "Apache-2.0")),
         security = @SecurityRequirement(name = "bearer"))
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
