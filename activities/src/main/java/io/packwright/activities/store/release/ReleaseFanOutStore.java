@@ -51,11 +51,14 @@ import java.util.UUID;
  *       superseding, deleting) must take them in this order too.
  * </ul>
  *
- * <p>An apply request leaves {@code release_apply_requests} only together with a notification on
- * {@link NotificationChannel#APPLY_REQUEST_HANDLED} naming its instance, in the same transaction:
- * whoever waits for the request (the api's apply-pending-update) wakes when it commits. One
+ * <p>Every apply request this store removes (applied, rejected, handled by a fan-out batch, dropped
+ * with its closed release) is removed together with a notification on {@link
+ * NotificationChannel#APPLY_REQUEST_HANDLED} naming its instance, in the same statement: whoever
+ * waits for the request (the api's apply-pending-update) wakes when the transaction commits. One
  * notification per request, not one per release or batch: a waiter wakes only for its own instance,
- * and a fan-out over a million instances notifies only the few that someone asked for.
+ * and a fan-out over a million instances notifies only the few that someone asked for. Requests
+ * that go with their instance (uninstall, pack deletion) notify nothing; their waiters find the
+ * instance gone when their wait ends.
  *
  * <p>A release whose pack is deleted counts as {@code CANCELLED}.
  */
