@@ -17,7 +17,11 @@ import io.swagger.v3.oas.annotations.servers.Server;
                         version = "v1",
                         description =
                                 "Integration pack release orchestrator: partners publish integration packs to their"
-                                        + " managed accounts and release new versions immediately or on a scheduled date.",
+                                        + " managed accounts and release new versions immediately or on a scheduled date."
+                                        + " Every caller has a request budget (and a smaller one for writes): beyond it"
+                                        + " any operation answers 429 with Retry-After (seconds). An operation that the"
+                                        + " database is too slow or busy for answers 503 with Retry-After, its"
+                                        + " transaction rolled back. Both may be retried.",
                         license = @License(name = "Apache-2.0", url = "https://www.apache.org/licenses/LICENSE-2.0")),
         servers = @Server(url = "/", description = "The server that serves this document"),
         security = @SecurityRequirement(name = "bearer"))

@@ -36,6 +36,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code /api/v1/integration-pack-instances}: the integration packs installed in a managed
@@ -283,7 +284,7 @@ class InstanceController {
             responseCode = "422",
             description = "The instance cannot take the release: a required extension has no value and no default",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    HttpResponse<InstanceResponse> applyPendingUpdate(
+    CompletableFuture<HttpResponse<InstanceResponse>> applyPendingUpdate(
             Authentication authentication, @PathVariable UUID id, @Nullable @Body ApplyPendingUpdateRequest body) {
         return pendingUpdates.apply(tenancy.caller(authentication), body == null ? null : body.accountId(), id);
     }

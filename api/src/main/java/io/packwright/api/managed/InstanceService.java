@@ -15,7 +15,6 @@ import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
 import io.packwright.api.problem.FieldError;
-import io.packwright.workflows.release.ReleaseStatus;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -255,7 +254,9 @@ public class InstanceService {
 
     /**
      * The first half of applying the pending update: checks that the instance waits for a release it
-     * can take and, for a release in its testing period, queues the manual apply durably.
+     * can take and queues the manual apply durably. For a release that is being applied to everyone
+     * already, the queued request only marks that the caller waits: the fan-out handles it together
+     * with the instance.
      *
      * @return the account acted for and the release the instance waits for
      */
@@ -277,9 +278,7 @@ public class InstanceService {
         if (!missing.isEmpty()) {
             throw cannotTake(id, pending.releaseNumber(), missing);
         }
-        if (pending.status() == ReleaseStatus.SCHEDULED) {
-            applyRequests.requestApply(pending.releaseId(), id, now());
-        }
+        applyRequests.requestApply(pending.releaseId(), id, now());
         return new PendingUpdateRequest(account, pending);
     }
 

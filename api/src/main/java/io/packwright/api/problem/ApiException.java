@@ -1,7 +1,10 @@
 package io.packwright.api.problem;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A request that the API refuses, with the status and the person-readable detail of the problem
@@ -11,11 +14,17 @@ public final class ApiException extends RuntimeException {
 
     private final HttpStatus status;
     private final List<FieldError> errors;
+    private final @Nullable Duration retryAfter;
 
     private ApiException(HttpStatus status, String detail, List<FieldError> errors) {
+        this(status, detail, errors, null);
+    }
+
+    private ApiException(HttpStatus status, String detail, List<FieldError> errors, @Nullable Duration retryAfter) {
         super(detail, null, false, false);
         this.status = status;
         this.errors = List.copyOf(errors);
+        this.retryAfter = retryAfter;
     }
 
     /** 400: a malformed request, described in {@code detail}. */
@@ -68,6 +77,16 @@ public final class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, detail, List.of());
     }
 
+    /** 429: the caller spent its request budget; it may retry after {@code retryAfter}. */
+    public static ApiException tooManyRequests(String detail, Duration retryAfter) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, detail, List.of(), retryAfter);
+    }
+
+    /** 503: the service cannot answer now, through no fault of the request; retry after {@code retryAfter}. */
+    public static ApiException unavailable(String detail, Duration retryAfter) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, detail, List.of(), retryAfter);
+    }
+
     /** The HTTP status of the response. */
     public HttpStatus status() {
         return status;
@@ -81,5 +100,10 @@ public final class ApiException extends RuntimeException {
     /** The invalid fields, if any. */
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** When the client may try again ({@code Retry-After}), for 429 and 503. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 }

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Safety net for what the database refuses although validation let it through: a constraint that
  * a service did not check first (typically a race between two requests) is a 409, a value that
- * PostgreSQL cannot store (a NUL character in text, an out-of-range number) is a 400. Other data
+ * PostgreSQL cannot store (a NUL character in text, an out-of-range number) is a 400. A statement
+ * that PostgreSQL cancelled (the statement timeout, {@code packwright.database.statement-timeout})
+ * is a 503 with {@code Retry-After}: the request was fine, the database was too slow. Other data
  * access failures stay server errors. Either way the transaction was rolled back.
  */
 @Singleton
@@ -21,6 +23,7 @@ class DataIntegrityHandler implements ExceptionHandler<DataAccessException, Http
     private static final Logger LOG = LoggerFactory.getLogger(DataIntegrityHandler.class);
     private static final String DATA_EXCEPTION_CLASS = "22";
     private static final String INTEGRITY_CONSTRAINT_VIOLATION_CLASS = "23";
+    private static final String QUERY_CANCELED = "57014";
 
     private final ApiExceptionHandler problems;
 
@@ -54,6 +57,14 @@ class DataIntegrityHandler implements ExceptionHandler<DataAccessException, Http
                     ApiException.badRequest(
                             "A value in the request cannot be stored: text must not contain NUL (\\u0000) characters and"
                                     + " numbers must be within range."));
+        }
+        if (state.equals(QUERY_CANCELED)) {
+            LOG.warn(
+                    "{} {} was cancelled by the database (statement timeout)",
+                    request.getMethodName(),
+                    request.getPath(),
+                    exception);
+            return problems.handle(request, DatabaseUnavailable.statementCancelled());
         }
         LOG.error("{} {} failed to access the database", request.getMethodName(), request.getPath(), exception);
         return problems.serverError(request, exception);

@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.TransactionStatus;
+import io.packwright.activities.store.notify.NotificationChannel;
 import io.packwright.workflows.release.ApplyMode;
 import io.packwright.workflows.release.ReleaseActivities.ApplyRequestedResult;
 import io.packwright.workflows.release.ReleaseActivities.CompleteReleaseResult;
@@ -49,6 +50,15 @@ import java.util.UUID;
  *   <li>Opening a release locks its pack before the release row; whatever locks both (creating,
  *       superseding, deleting) must take them in this order too.
  * </ul>
+ *
+ * <p>Every apply request this store removes (applied, rejected, handled by a fan-out batch, dropped
+ * with its closed release) is removed together with a notification on {@link
+ * NotificationChannel#APPLY_REQUEST_HANDLED} naming its instance, in the same statement: whoever
+ * waits for the request (the api's apply-pending-update) wakes when the transaction commits. One
+ * notification per request, not one per release or batch: a waiter wakes only for its own instance,
+ * and a fan-out over a million instances notifies only the few that someone asked for. Requests
+ * that go with their instance (uninstall, pack deletion) notify nothing; their waiters find the
+ * instance gone when their wait ends.
  *
  * <p>A release whose pack is deleted counts as {@code CANCELLED}.
  */
@@ -117,6 +127,23 @@ public class ReleaseFanOutStore {
             SELECT (SELECT count(*) FROM moved),
                    (SELECT count(*) FROM recorded WHERE status = 'FAILED'),
                    (SELECT count(*) FROM blocked)""".formatted(REQUIRED_KEYS);
+
+    /**
+     * Removes the apply requests of release {@code ?} for the instances {@code ?} and notifies each
+     * removed request's instance.
+     */
+    private static final String HANDLE_REQUESTS = """
+            WITH handled AS (
+                DELETE FROM release_apply_requests WHERE release_id = ? AND integration_pack_instance_id = ANY (?)
+                RETURNING integration_pack_instance_id)
+            SELECT count(*) FROM (SELECT pg_notify(?, integration_pack_instance_id::text) FROM handled) notified""";
+
+    /** Removes every apply request of release {@code ?} and notifies each removed request's instance. */
+    private static final String DROP_REQUESTS = """
+            WITH dropped AS (
+                DELETE FROM release_apply_requests WHERE release_id = ?
+                RETURNING integration_pack_instance_id)
+            SELECT count(*) FROM (SELECT pg_notify(?, integration_pack_instance_id::text) FROM dropped) notified""";
 
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> transactions;
@@ -188,10 +215,7 @@ public class ReleaseFanOutStore {
                     WHERE i.id = ANY (?) AND i.integration_pack_id = ?
                     ORDER BY i.id FOR UPDATE OF i""", requested, release.packId());
             Outcome outcome = apply(releaseId, release.number(), locked, ApplyMode.MANUAL, false, now);
-            update(
-                    "DELETE FROM release_apply_requests WHERE release_id = ? AND integration_pack_instance_id = ANY (?)",
-                    releaseId,
-                    requested);
+            handleRequests(releaseId, requested);
             ReleaseStatus status = checkAndCount(tx, releaseId, ReleaseStatus.SCHEDULED, outcome.applied(), 0, 0);
             if (status != ReleaseStatus.SCHEDULED) {
                 return new ApplyRequestedResult(status, 0, 0, false);
@@ -235,7 +259,8 @@ public class ReleaseFanOutStore {
      * with an id {@code > after} (when given) and {@code <= upTo} (when given), in id order, in one
      * transaction: an instance that runs an older release gets it (ledger row {@code APPLIED} in
      * {@code mode}) or, when it lacks a required value, a {@code FAILED} ledger row with the reason;
-     * instances on this or a newer release, or with a ledger row for it already, are skipped.
+     * instances on this or a newer release, or with a ledger row for it already, are skipped. Apply
+     * requests of the batch's instances for this release are handled with it (removed, notified).
      *
      * @return the outcome; nothing is changed when the release is not {@code IN_PROGRESS}, or stops
      *     being so before the batch commits
@@ -254,6 +279,7 @@ public class ReleaseFanOutStore {
                 return new FanOutBatch(ReleaseStatus.IN_PROGRESS, after, true, 0, 0);
             }
             Outcome outcome = apply(releaseId, release.number(), locked, mode, true, now);
+            handleRequests(releaseId, locked);
             ReleaseStatus status =
                     checkAndCount(tx, releaseId, ReleaseStatus.IN_PROGRESS, 0, outcome.applied(), outcome.failed());
             if (status != ReleaseStatus.IN_PROGRESS) {
@@ -459,7 +485,22 @@ public class ReleaseFanOutStore {
     }
 
     private void dropRequests(UUID releaseId) {
-        update("DELETE FROM release_apply_requests WHERE release_id = ?", releaseId);
+        count(DROP_REQUESTS, releaseId, NotificationChannel.APPLY_REQUEST_HANDLED.channel());
+    }
+
+    /** The instances' requests are done with: this release is applied to them, or cannot be. */
+    private void handleRequests(UUID releaseId, List<UUID> instanceIds) {
+        count(HANDLE_REQUESTS, releaseId, instanceIds, NotificationChannel.APPLY_REQUEST_HANDLED.channel());
+    }
+
+    private long count(String sql, Object... parameters) {
+        return jdbc.prepareStatement(sql, statement -> {
+            bind(statement, parameters);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
     }
 
     private void update(String sql, Object... parameters) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micronaut.context.ApplicationContext;
 import io.packwright.activities.store.TestDatabase;
 import io.packwright.activities.store.TestDatabases;
+import io.packwright.activities.store.notify.NotificationChannel;
 import io.packwright.activities.store.release.ReleaseRows.Counters;
 import io.packwright.activities.store.release.ReleaseRows.Lifecycle;
 import io.packwright.activities.store.release.ReleaseRows.Outcome;
@@ -19,6 +20,7 @@ import io.packwright.workflows.release.ReleaseActivities.OpenReleaseResult;
 import io.packwright.workflows.release.ReleaseStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The release workflow's SQL on the real PostgreSQL and the real migrations: every test starts from
@@ -533,6 +537,66 @@ class ReleaseFanOutStoreTest {
         assertEquals(new OpenReleaseResult(ReleaseStatus.CANCELLED, false), store.openRelease(release, NOW));
         assertEquals(new Lifecycle("CANCELLED", null, NOW), rows.lifecycle(release));
         assertEquals(pack.first(), rows.currentRelease(pack.id()));
+    }
+
+    // --- notifications of handled apply requests ---
+
+    @Test
+    void everyHandledApplyRequestNotifiesItsInstanceAtCommit() throws Exception {
+        try (Connection listening = database.connect()) {
+            try (Statement listen = listening.createStatement()) {
+                listen.execute("LISTEN " + NotificationChannel.APPLY_REQUEST_HANDLED.channel());
+            }
+            Pack pack = rows.pack();
+            UUID scheduled = rows.release(pack.id(), 2, "SCHEDULED");
+            rows.declares(pack, scheduled, "apiKey:true:");
+            UUID takes = rows.instance(pack, pack.first());
+            UUID lacks = rows.instance(pack, pack.first());
+            UUID waits = rows.instance(pack, pack.first());
+            rows.value(takes, "apiKey");
+            rows.request(scheduled, takes, 1);
+            rows.request(scheduled, lacks, 2);
+            rows.request(scheduled, waits, 3);
+
+            store.applyRequested(scheduled, 2, NOW);
+            assertEquals(Set.of(takes.toString(), lacks.toString()), notified(listening, 2), "applied and rejected");
+
+            store.finishCancelled(scheduled, NOW);
+            assertEquals(Set.of(waits.toString()), notified(listening, 1), "dropped with its closed release");
+
+            Pack fanned = rows.pack();
+            UUID release = rows.release(fanned.id(), 2, "IN_PROGRESS");
+            List<UUID> instances = rows.instances(fanned, fanned.first(), 5);
+            rows.request(release, instances.get(1), 1);
+            rows.request(release, instances.get(4), 2);
+
+            store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 3, NOW);
+            assertEquals(
+                    Set.of(instances.get(1).toString()),
+                    notified(listening, 1),
+                    "the fan-out notifies only the requests of its batch");
+            assertEquals(List.of(instances.get(4)), rows.requests(release));
+
+            store.completeRelease(release, NOW);
+            assertEquals(Set.of(instances.get(4).toString()), notified(listening, 1));
+        }
+    }
+
+    /** The payloads of the next {@code expected} notifications the connection receives. */
+    private static Set<String> notified(Connection listening, int expected) throws SQLException {
+        PGConnection connection = listening.unwrap(PGConnection.class);
+        Set<String> payloads = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (payloads.size() < expected && System.nanoTime() < deadline) {
+            PGNotification[] arrived = connection.getNotifications(1_000);
+            if (arrived != null) {
+                for (PGNotification notification : arrived) {
+                    assertEquals(NotificationChannel.APPLY_REQUEST_HANDLED.channel(), notification.getName());
+                    payloads.add(notification.getParameter());
+                }
+            }
+        }
+        return payloads;
     }
 
     // --- completeRelease, finishCancelled ---

@@ -1,0 +1,28 @@
+package io.packwright.activities.store.notify;
+
+/**
+ * The PostgreSQL notification channels of Packwright, and what the key (the payload) of each names.
+ * A producer sends {@code pg_notify(channel, key)} inside the transaction that makes the change:
+ * PostgreSQL delivers it when that transaction commits and never when it rolls back. {@link
+ * DatabaseNotifications} listens on every channel named here.
+ */
+public enum NotificationChannel {
+
+    /**
+     * A queued manual apply ({@code release_apply_requests}) was handled and removed: the release was
+     * applied to the instance, the instance could not take it, or the request was dropped because its
+     * release closed. Key: the instance id.
+     */
+    APPLY_REQUEST_HANDLED("packwright_apply_request_handled");
+
+    private final String channel;
+
+    NotificationChannel(String channel) {
+        this.channel = channel;
+    }
+
+    /** The channel's name in PostgreSQL, the first argument of {@code pg_notify}. */
+    public String channel() {
+        return channel;
+    }
+}
