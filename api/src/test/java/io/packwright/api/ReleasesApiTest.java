@@ -235,6 +235,37 @@ class ReleasesApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void releaseOnDateIsAtMost365DaysAfterTodayInThePartnersTimeZone() {
+        // +14:00 and -12:00 are 26 hours apart, so their dates always differ, and whatever the hour, one
+        // of them differs from UTC's date: a limit counted in any other zone fails one of the checks
+        String east = "+14:00";
+        String west = "-12:00";
+        for (String zone : List.of(east, west)) {
+            UUID partner = partnerIn(zone);
+            UUID pack = packWithMember(partner);
+            LocalDate latest = inDays(zone, 365);
+
+            for (LocalDate tooLate : List.of(latest.plusDays(1), LocalDate.parse("9999-12-31"))) {
+                ApiResponse refused = assertProblem(400, release(partner, pack, onDate(tooLate)));
+                assertFieldError(refused, "releaseOnDate");
+                assertTrue(refused.string("detail").contains("latest allowed date is " + latest), refused::toString);
+            }
+            assertEquals(0, count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'"));
+            assertEquals(0, count("SELECT last_release_number FROM integration_packs WHERE id = '" + pack + "'"));
+            assertNull(api.get("/api/v1/integration-packs/" + pack, Tokens.account(partner))
+                    .get("pendingRelease"));
+
+            ApiResponse accepted = release(partner, pack, onDate(latest));
+            assertEquals(202, accepted.status(), accepted::toString);
+            assertEquals("SCHEDULED", accepted.string("status"));
+            assertEquals(latest.toString(), accepted.string("releaseOnDate"));
+        }
+        UUID western = partnerIn(west);
+        ApiResponse eastsLatest = release(western, packWithMember(western), onDate(inDays(east, 365)));
+        assertFieldError(assertProblem(400, eastsLatest), "releaseOnDate");
+    }
+
+    @Test
     void onePendingReleasePerPackAndAnImmediateReleaseSupersedesIt() {
         UUID partner = createPartner("Supersede", true, false);
         UUID pack = fixtures.pack(partner, "Pack", "SINGLE");

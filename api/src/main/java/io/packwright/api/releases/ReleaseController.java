@@ -57,10 +57,10 @@ class ReleaseController {
      * Releases the pack's components with their newest shareable packages: {@code IMMEDIATELY}
      * (current at once, applied to every instance; supersedes a pending release) or {@code
      * RELEASE_ON_SPECIFIED_DATE} (pending until the start of {@code releaseOnDate} in the partner's
-     * time zone, then applied to every instance that has not applied it). 202: the release continues
-     * in its workflow. 409 when nothing changed since the newest release, when the pack has no
-     * components or disagreeing extension settings, or when a scheduled release is asked for while
-     * one is pending.
+     * time zone, then applied to every instance that has not applied it; at most 365 days ahead). 202:
+     * the release continues in its workflow. 409 when nothing changed since the newest release, when
+     * the pack has no components or disagreeing extension settings, or when a scheduled release is
+     * asked for while one is pending.
      */
     @Post("/integration-packs/{id}/releases")
     @Status(HttpStatus.ACCEPTED)
@@ -72,7 +72,8 @@ class ReleaseController {
     @ApiResponse(
             responseCode = "400",
             description = "Invalid body; releaseOnDate missing for RELEASE_ON_SPECIFIED_DATE, given for IMMEDIATELY,"
-                    + " or not after today in the partner's time zone")
+                    + " not after today, or more than 365 days after today in the partner's time zone (the detail"
+                    + " names the latest allowed date)")
     @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
     @ApiResponse(responseCode = "404", description = "No such pack of the partner")
     @ApiResponse(

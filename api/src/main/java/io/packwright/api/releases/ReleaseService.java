@@ -22,9 +22,7 @@ import io.packwright.workflows.release.ReleaseSchedule;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.UUID;
 
@@ -34,9 +32,6 @@ import java.util.UUID;
  */
 @Singleton
 class ReleaseService {
-
-    /** How long the release window lasts. */
-    static final Duration WINDOW = Duration.ofHours(1);
 
     private final IntegrationPackRepository packs;
     private final IntegrationPackStore summaries;
@@ -70,8 +65,7 @@ class ReleaseService {
         UUID partner = tenancy.packManager(caller);
         ZoneId zone = ZoneId.of(caller.account().timeZone());
         Instant now = clock.instant();
-        Instant windowStart = null;
-        Instant windowEnd = null;
+        ReleaseWindow window = null;
         if (request.releaseSchedule() == ReleaseSchedule.IMMEDIATELY) {
             if (request.releaseOnDate() != null) {
                 throw ApiException.invalidField(
@@ -79,22 +73,7 @@ class ReleaseService {
                         "must be absent for IMMEDIATELY; use RELEASE_ON_SPECIFIED_DATE to release on a date");
             }
         } else {
-            LocalDate date = request.releaseOnDate();
-            if (date == null) {
-                throw ApiException.invalidField(
-                        "releaseOnDate", "is required for RELEASE_ON_SPECIFIED_DATE (a date such as 2026-12-01)");
-            }
-            LocalDate today = LocalDate.ofInstant(now, zone);
-            if (!date.isAfter(today)) {
-                throw ApiException.invalidField(
-                        "releaseOnDate",
-                        "must be after today (" + today + " in your time zone " + zone
-                                + "); use IMMEDIATELY to release now");
-            }
-            // the first valid instant of that day: where a DST change skips midnight, the day
-            // starts at the end of the gap
-            windowStart = date.atStartOfDay(zone).toInstant();
-            windowEnd = windowStart.plus(WINDOW);
+            window = ReleaseWindow.of("releaseOnDate", request.releaseOnDate(), zone, now);
         }
         packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
         PackSummary pack = summaries.findSummary(partner, packId).orElseThrow(() -> IntegrationPacks.notFound(packId));
@@ -125,8 +104,8 @@ class ReleaseService {
                 packId,
                 request.releaseSchedule(),
                 request.releaseOnDate(),
-                windowStart,
-                windowEnd,
+                window == null ? null : window.start(),
+                window == null ? null : window.end(),
                 request.releaseNotes(),
                 now));
         events.publishEvent(new ReleaseCreated(created));
