@@ -16,7 +16,11 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
                         version = "v1",
                         description =
                                 "Integration pack release orchestrator: partners publish integration packs to their"
-                                        + " managed accounts and release new versions immediately or on a scheduled date.",
+                                        + " managed accounts and release new versions immediately or on a scheduled date."
+                                        + "\n\nLists return `{\"items\": [...], \"nextPageToken\"}` with `limit`"
+                                        + " (1..500, default 50) and `pageToken`. A page holds at most `limit` items"
+                                        + " and about 1 MB of them: a page can hold fewer than `limit` items while"
+                                        + " `nextPageToken` is not null, so read on until it is null.",
                         license = @License(name = "Apache-2.0")),
         security = @SecurityRequirement(name = "bearer"))
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")

@@ -125,10 +125,22 @@ public class ComponentService {
         ComponentEntity component = owned(caller, componentId);
         List<PackagedComponentEntity> rows =
                 packages.findNewestFirstPage(component.id(), page.before(), page.fetchSize());
-        Map<UUID, List<PackageExtension>> byPackage = extensions.findByPackages(
-                rows.stream().map(PackagedComponentEntity::id).toList());
-        return page.toPage(
-                rows, PackagedComponentEntity::id, pkg -> PackagedComponentResponse.of(pkg, byPackage.get(pkg.id())));
+        // a package may declare many extensions with long defaults: the page is cut by their size
+        // first, and only the extensions of the packages on it are loaded
+        Map<UUID, PackageExtensionStore.ExtensionsSize> sizes =
+                extensions.sizes(rows.stream().map(PackagedComponentEntity::id).toList());
+        return page.slice(
+                        rows,
+                        PackagedComponentEntity::id,
+                        pkg -> PackagedComponentResponse.approximateBytes(
+                                pkg, sizes.getOrDefault(pkg.id(), PackageExtensionStore.ExtensionsSize.NONE)))
+                .mapAll(shown -> {
+                    Map<UUID, List<PackageExtension>> byPackage = extensions.findByPackages(
+                            shown.stream().map(PackagedComponentEntity::id).toList());
+                    return shown.stream()
+                            .map(pkg -> PackagedComponentResponse.of(pkg, byPackage.get(pkg.id())))
+                            .toList();
+                });
     }
 
     private ComponentEntity owned(Caller caller, UUID id) {

@@ -99,10 +99,17 @@ class InstanceController {
         });
     }
 
-    /** The account's instances, in creation order. */
+    /**
+     * The account's instances, in creation order. A page holds at most {@code limit} instances and
+     * about 1 MB of them: instances with many long extension values can end a page early, with a
+     * {@code nextPageToken}.
+     */
     @Get
     @Operation(operationId = "listIntegrationPackInstances")
-    @ApiResponse(responseCode = "200", description = "One page of instances")
+    @ApiResponse(
+            responseCode = "200",
+            description = "One page of instances: at most limit and about 1 MB of them; fewer than limit while"
+                    + " nextPageToken is set can mean that the page is full by size")
     @ApiResponse(responseCode = "400", description = "Invalid limit or pageToken, or a partner omitted accountId")
     @ApiResponse(responseCode = "403", description = "The caller is a platform operator")
     @ApiResponse(responseCode = "404", description = "accountId is not a managed account that the caller may act for")

@@ -116,9 +116,21 @@ public class InstanceService {
     public PageResponse<InstanceResponse> list(Caller caller, @Nullable UUID accountId, PageRequest page) {
         UUID account = tenancy.actingFor(caller, accountId);
         List<InstanceStore.Instance> rows = instances.findPage(account, page.after(), page.fetchSize());
-        List<InstanceStore.Instance> shown = rows.subList(0, Math.min(rows.size(), page.limit()));
-        Map<UUID, InstanceResponse> responses = responses(shown);
-        return page.toPage(rows, InstanceStore.Instance::id, instance -> responses.get(instance.id()));
+        // an instance may hold many long extension values: the page is cut by their size first, and
+        // only the values of the instances on it are loaded
+        Map<UUID, InstanceStore.EmbeddedSize> sizes = instances.embeddedSizes(
+                rows.stream().map(InstanceStore.Instance::id).toList());
+        return page.slice(
+                        rows,
+                        InstanceStore.Instance::id,
+                        instance -> InstanceResponse.approximateBytes(
+                                instance, sizes.getOrDefault(instance.id(), InstanceStore.EmbeddedSize.NONE)))
+                .mapAll(shown -> {
+                    Map<UUID, InstanceResponse> responses = responses(shown);
+                    return shown.stream()
+                            .map(instance -> responses.get(instance.id()))
+                            .toList();
+                });
     }
 
     /** One of the account's instances. */

@@ -96,10 +96,17 @@ class ReleaseController {
                 () -> releases.create(caller, id, body));
     }
 
-    /** The pack's releases, newest first. */
+    /**
+     * The pack's releases, newest first. A page holds at most {@code limit} releases and about 1 MB of
+     * them: releases with many components and long notes can end a page early, with a {@code
+     * nextPageToken}.
+     */
     @Get("/integration-packs/{id}/releases")
     @Operation(operationId = "listReleases")
-    @ApiResponse(responseCode = "200", description = "A page of releases, newest first")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of releases, newest first: at most limit and about 1 MB of them; fewer than limit"
+                    + " while nextPageToken is set can mean that the page is full by size")
     @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
     @ApiResponse(responseCode = "404", description = "No such pack of the partner")
     PageResponse<ReleaseResponse> listReleases(
@@ -122,11 +129,14 @@ class ReleaseController {
 
     /**
      * The release's per-instance ledger in instance order: {@code APPLIED} (with mode), {@code FAILED}
-     * (with the reason) and, while the release is open, {@code PENDING} instances.
+     * (with the reason) and, while the release is open, {@code PENDING} instances. A page holds at
+     * most {@code limit} entries and about 1 MB of them, so long failure reasons can end a page early.
      */
     @Get("/releases/{releaseId}/instances")
     @Operation(operationId = "listReleaseInstances")
-    @ApiResponse(responseCode = "200", description = "A page of the ledger, in instance order")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of the ledger, in instance order: at most limit and about 1 MB of entries")
     @ApiResponse(responseCode = "400", description = "Unknown status, invalid limit or page token")
     @ApiResponse(responseCode = "403", description = "The caller is not a partner managing integration packs")
     @ApiResponse(responseCode = "404", description = "No such release of the partner's packs")

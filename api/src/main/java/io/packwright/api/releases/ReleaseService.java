@@ -24,6 +24,8 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -118,10 +120,19 @@ class ReleaseService {
     public PageResponse<ReleaseResponse> list(Caller caller, UUID packId, PageRequest page) {
         UUID partner = tenancy.packManager(caller);
         packs.findLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
-        return page.toPage(
-                releases.findPage(partner, packId, page.before(), page.fetchSize()),
-                ReleaseRecord::id,
-                ReleaseResponse::of);
+        // a release holds up to 100 components and 10,000 characters of notes: the page is cut by their
+        // size first, and only the components of the releases on it are loaded
+        List<ReleaseRecord> rows = releases.findPageWithoutComponents(partner, packId, page.before(), page.fetchSize());
+        Map<UUID, ReleaseStore.ContentSize> sizes =
+                releases.contentSizes(rows.stream().map(ReleaseRecord::id).toList());
+        return page.slice(
+                        rows,
+                        ReleaseRecord::id,
+                        release -> ReleaseResponse.approximateBytes(
+                                release, sizes.getOrDefault(release.id(), ReleaseStore.ContentSize.NONE)))
+                .mapAll(shown -> releases.withComponents(shown).stream()
+                        .map(ReleaseResponse::of)
+                        .toList());
     }
 
     /** One release of the partner's packs. */
@@ -135,10 +146,12 @@ class ReleaseService {
     public PageResponse<ReleaseInstanceResponse> instances(
             Caller caller, UUID releaseId, @Nullable LedgerEntry.Status status, PageRequest page) {
         ReleaseRecord release = find(caller, releaseId);
-        return page.toPage(
-                releases.ledgerPage(release, status, page.after(), page.fetchSize()),
-                LedgerEntry::instanceId,
-                ReleaseInstanceResponse::of);
+        // failure reasons vary in length; everything else of an entry has a fixed size
+        return page.slice(
+                        releases.ledgerPage(release, status, page.after(), page.fetchSize()),
+                        LedgerEntry::instanceId,
+                        ReleaseInstanceResponse::approximateBytes)
+                .map(ReleaseInstanceResponse::of);
     }
 
     private ReleaseRecord find(Caller caller, UUID releaseId) {
