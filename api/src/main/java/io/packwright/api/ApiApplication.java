@@ -20,7 +20,10 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
                                         + "\n\nLists return `{\"items\": [...], \"nextPageToken\"}` with `limit`"
                                         + " (1..500, default 50) and `pageToken`. A page holds at most `limit` items"
                                         + " and about 1 MB of them: a page can hold fewer than `limit` items while"
-                                        + " `nextPageToken` is not null, so read on until it is null.",
+                                        + " `nextPageToken` is not null, so read on until it is null. No response"
+                                        + " body grows beyond about 1 MB: lists embedded in a resource are capped"
+                                        + " (an account group lists its first 100 members and packs, with counts)"
+                                        + " and paged sub-resources give them in full.",
                         license = @License(name = "Apache-2.0")),
         security = @SecurityRequirement(name = "bearer"))
 @SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
