@@ -171,7 +171,10 @@ class InstanceController {
         return instances.updateExtensions(tenancy.caller(authentication), accountId, id, body);
     }
 
-    /** Attaches an environment of the account to the instance. Supports {@code Idempotency-Key}. */
+    /**
+     * Attaches an environment of the account to the instance, which can be attached to at most 100
+     * environments. Supports {@code Idempotency-Key}.
+     */
     @Post("/{id}/environment-attachments")
     @Operation(operationId = "attachEnvironment")
     @ApiResponse(
@@ -183,7 +186,10 @@ class InstanceController {
     @ApiResponse(
             responseCode = "404",
             description = "No such instance of the account, or the environment is not the account's")
-    @ApiResponse(responseCode = "409", description = "The environment is already attached to the instance")
+    @ApiResponse(
+            responseCode = "409",
+            description = "The environment is already attached to the instance, or the instance is attached to 100"
+                    + " environments already")
     HttpResponse<EnvironmentAttachmentResponse> attach(
             Authentication authentication,
             HttpRequest<?> request,

@@ -22,7 +22,7 @@ import java.util.UUID;
  * @param integrationPackOverrideName its name (MULTI packs); {@code null} for SINGLE packs
  * @param installedReleaseNumber the release it runs
  * @param pendingUpdate the pack's scheduled release that it has not applied; {@code null} when none
- * @param environmentIds the environments attached to it
+ * @param environmentIds the environments attached to it (at most 100)
  * @param extensionValues its extension values; secret ones shown as {@code "******"}
  * @param createdAt when it was installed
  */

@@ -186,6 +186,14 @@ public class InstanceService {
             throw ApiException.conflict("The environment " + request.environmentId() + " is already attached to the"
                     + " instance " + instanceId + ".");
         }
+        // the instance row is locked, so no concurrent attach counts past the limit; the refusal rolls
+        // the insert back
+        if (attachments.countEnvironments(instanceId) > AttachmentStore.MAX_ENVIRONMENTS_PER_INSTANCE) {
+            throw ApiException.conflict("The instance " + instanceId + " is attached to "
+                    + AttachmentStore.MAX_ENVIRONMENTS_PER_INSTANCE + " environments, the most an instance can be"
+                    + " attached to. Detach one first (DELETE /api/v1/integration-pack-instances/" + instanceId
+                    + "/environment-attachments/{environmentId}).");
+        }
         return new EnvironmentAttachmentResponse(id, request.environmentId(), instanceId);
     }
 
