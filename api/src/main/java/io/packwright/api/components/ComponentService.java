@@ -107,7 +107,11 @@ public class ComponentService {
                 pkg, extensions.findByPackages(List.of(pkg.id())).get(pkg.id()));
     }
 
-    /** One package of one of the caller's components. */
+    /**
+     * One package of one of the caller's components. A package is written from one request body of
+     * at most {@code micronaut.server.max-request-size} (1 MB) and never changes, so its response is
+     * no larger than that body and a few fixed fields.
+     */
     @Transactional
     public PackagedComponentResponse getPackage(Caller caller, UUID componentId, UUID packageId) {
         ComponentEntity component = owned(caller, componentId);

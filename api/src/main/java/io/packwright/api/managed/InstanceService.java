@@ -350,6 +350,9 @@ public class InstanceService {
         return shown.replace('\0', '?');
     }
 
+    // An instance's values are only ever replaced as a whole from one request body of at most
+    // micronaut.server.max-request-size (1 MB), and it lists at most
+    // AttachmentStore.MAX_ENVIRONMENTS_PER_INSTANCE environments, so one instance stays about that size.
     private InstanceResponse get(UUID account, UUID id) {
         InstanceStore.Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
         return responses(List.of(instance)).get(id);

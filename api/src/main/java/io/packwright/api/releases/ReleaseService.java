@@ -135,7 +135,10 @@ class ReleaseService {
                         .toList());
     }
 
-    /** One release of the partner's packs. */
+    /**
+     * One release of the partner's packs: its components are the pack's members when it was created,
+     * at most {@link io.packwright.activities.store.pack.IntegrationPackStore#MAX_MEMBERS}.
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
     public ReleaseResponse get(Caller caller, UUID releaseId) {
         return ReleaseResponse.of(find(caller, releaseId));

@@ -60,8 +60,8 @@ public class PackageExtensionStore {
     }
 
     /**
-     * The extensions of each of {@code packagedComponentIds}, ordered by key; a package without
-     * extensions maps to an empty list.
+     * The extensions of each of {@code packagedComponentIds} (the packages of one page, or one), ordered
+     * by key; a package without extensions maps to an empty list.
      */
     public Map<UUID, List<PackageExtension>> findByPackages(Collection<UUID> packagedComponentIds) {
         Map<UUID, List<PackageExtension>> byPackage = new HashMap<>();
@@ -92,7 +92,8 @@ public class PackageExtensionStore {
     }
 
     /**
-     * How much the extensions of each of {@code packagedComponentIds} hold, without reading them: a
+     * How much the extensions of each of {@code packagedComponentIds} (the packages fetched for one
+     * page) hold, without reading them: a
      * package without extensions is absent. {@code octet_length} of a stored text reads its length
      * from the value's header, not the value itself.
      */

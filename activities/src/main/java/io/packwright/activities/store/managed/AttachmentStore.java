@@ -32,7 +32,10 @@ public class AttachmentStore {
         this.jdbc = jdbc;
     }
 
-    /** The environments attached to these instances, by instance, in attachment order. */
+    /**
+     * The environments attached to these instances (one page of them, or one), by instance, in
+     * attachment order: at most {@link #MAX_ENVIRONMENTS_PER_INSTANCE} each.
+     */
     public Map<UUID, List<UUID>> environmentIds(Collection<UUID> instanceIds) {
         Map<UUID, List<UUID>> environments = new LinkedHashMap<>();
         if (instanceIds.isEmpty()) {

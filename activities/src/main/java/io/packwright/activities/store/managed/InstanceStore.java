@@ -225,7 +225,8 @@ public class InstanceStore {
     }
 
     /**
-     * How much each of {@code instanceIds} embeds (extension values and environments), counted from
+     * How much each of {@code instanceIds} (the instances fetched for one page) embeds (extension
+     * values and environments), counted from
      * index entries and stored lengths without reading the values: {@code octet_length} of a stored
      * text reads its length from the value's header.
      */

@@ -241,7 +241,8 @@ public class ReleaseStore {
     }
 
     /**
-     * How much the frozen content of each of {@code releaseIds} holds, without reading it: a release
+     * How much the frozen content of each of {@code releaseIds} (the releases fetched for one page)
+     * holds, without reading it: a release
      * without components is absent. {@code octet_length} of a stored text reads its length from the
      * value's header.
      */
@@ -332,7 +333,11 @@ public class ReleaseStore {
         });
     }
 
-    /** These releases with their frozen content, loaded in one query. */
+    /**
+     * These releases (one page of them, or one) with their frozen content, loaded in one query: at
+     * most {@code IntegrationPackStore.MAX_MEMBERS} components each, the members they were created
+     * from.
+     */
     public List<ReleaseRecord> withComponents(List<ReleaseRecord> releases) {
         if (releases.isEmpty()) {
             return releases;
