@@ -368,9 +368,8 @@ class ComponentsApiTest extends CatalogApiTestBase {
 
         assertEquals(newestFirst, itemIds(pages, "id"), "every package exactly once, in order");
         assertTrue(pages.size() >= 6, () -> pages.size() + " pages");
-        ApiResponse first = pages.get(0);
-        assertTrue(first.items().size() > 1, "a page holds as many as fit");
-        assertNotNull(first.get("nextPageToken"), "a page full by size is not the last");
+        assertTrue(pages.stream().anyMatch(page -> page.items().size() == 2), "a page holds as many as fit");
+        assertNotNull(pages.get(0).get("nextPageToken"), "a page full by size is not the last");
         for (ApiResponse page : pages) {
             for (Map<String, Object> pkg : page.items()) {
                 int declared = "v7".equals(pkg.get("packageVersion")) ? 300 : 100;
