@@ -21,7 +21,14 @@ import io.swagger.v3.oas.annotations.servers.Server;
                                         + " Every caller has a request budget (and a smaller one for writes): beyond it"
                                         + " any operation answers 429 with Retry-After (seconds). An operation that the"
                                         + " database is too slow or busy for answers 503 with Retry-After, its"
-                                        + " transaction rolled back. Both may be retried.",
+                                        + " transaction rolled back. Both may be retried."
+                                        + "\n\nLists return `{\"items\": [...], \"nextPageToken\"}` with `limit`"
+                                        + " (1..500, default 50) and `pageToken`. A page holds at most `limit` items"
+                                        + " and about 1 MB of them: a page can hold fewer than `limit` items while"
+                                        + " `nextPageToken` is not null, so read on until it is null. No response"
+                                        + " body grows beyond about 1 MB: lists embedded in a resource are capped"
+                                        + " (an account group lists its first 100 members and packs, with counts)"
+                                        + " and paged sub-resources give them in full.",
                         license = @License(name = "Apache-2.0", url = "https://www.apache.org/licenses/LICENSE-2.0")),
         servers = @Server(url = "/", description = "The server that serves this document"),
         security = @SecurityRequirement(name = "bearer"))

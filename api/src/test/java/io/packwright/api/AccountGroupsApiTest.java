@@ -4,16 +4,19 @@ import static io.packwright.api.support.ApiClient.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packwright.activities.store.group.AccountGroupRepository;
+import io.packwright.api.paging.PageRequest;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.ApiTestBase;
 import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.GroupFixtures;
 import io.packwright.api.support.Tokens;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,13 +70,15 @@ class AccountGroupsApiTest extends ApiTestBase {
         ApiResponse created = api.post(GROUPS, token, obj("name", "EMEA customers"));
         assertEquals(201, created.status(), created::toString);
         assertEquals(
-                Set.of("id", "name", "accountIds", "integrationPackIds"),
+                Set.of("id", "name", "accountIds", "integrationPackIds", "accountCount", "integrationPackCount"),
                 created.body().keySet());
         String id = created.string("id");
         UUID.fromString(id);
         assertEquals("EMEA customers", created.get("name"));
         assertEquals(List.of(), created.get("accountIds"));
         assertEquals(List.of(), created.get("integrationPackIds"));
+        assertEquals(0, ((Number) created.get("accountCount")).intValue());
+        assertEquals(0, ((Number) created.get("integrationPackCount")).intValue());
         assertEquals(GROUPS + "/" + id, created.headers().firstValue("location").orElseThrow());
 
         ApiResponse read = api.get(GROUPS + "/" + id, token);
@@ -184,8 +189,10 @@ class AccountGroupsApiTest extends ApiTestBase {
         assertEquals(List.of(listerCustomer.toString()), withMembers.get("accountIds"));
         assertEquals(List.of(listerPack.toString()), withMembers.get("integrationPackIds"));
         assertEquals(List.of(), listed.get(0).get("accountIds"));
+        assertEquals(1, ((Number) withMembers.get("accountCount")).intValue());
+        assertEquals(1, ((Number) withMembers.get("integrationPackCount")).intValue());
         assertEquals(
-                Set.of("id", "name", "accountIds", "integrationPackIds"),
+                Set.of("id", "name", "accountIds", "integrationPackIds", "accountCount", "integrationPackCount"),
                 listed.get(0).keySet());
 
         ApiResponse all = api.get(GROUPS + "?limit=5", listerToken);
@@ -348,6 +355,104 @@ class AccountGroupsApiTest extends ApiTestBase {
                 .orElseThrow();
         assertEquals(List.of(pack.toString()), listed.get("integrationPackIds"));
         assertProblem(404, api.delete(GROUPS + "/" + group + "/integration-packs/" + doomed, token));
+    }
+
+    // --- large groups ---
+
+    @Test
+    void aLargeGroupListsItsFirst100MembersAndPacksWithCountsAndPagesThroughAllOfThem() {
+        UUID big = createPartner("Big", true, false);
+        String bigToken = Tokens.account(big);
+        UUID group = UUID.fromString(
+                api.post(GROUPS, bigToken, obj("name", "Everyone")).string("id"));
+        catalog.exec("""
+                INSERT INTO accounts (id, name, type, parent_account_id, created_at, updated_at)
+                SELECT gen_random_uuid(), 'Customer ' || n, 'MANAGED', ?, now(), now()
+                FROM generate_series(1, 150) n""", big);
+        catalog.exec("""
+                INSERT INTO account_group_members (account_group_id, account_id, added_at)
+                SELECT ?, id, now() FROM accounts WHERE parent_account_id = ?""", group, big);
+        catalog.exec("""
+                INSERT INTO integration_packs (id, partner_account_id, name, installation_type, created_at, updated_at)
+                SELECT gen_random_uuid(), ?, 'Pack ' || n, 'SINGLE', now(), now()
+                FROM generate_series(1, 121) n""", big);
+        catalog.exec("""
+                INSERT INTO account_group_packs (account_group_id, integration_pack_id, added_at)
+                SELECT ?, id, now() FROM integration_packs WHERE partner_account_id = ?""", group, big);
+        List<String> accounts =
+                catalog.column("SELECT id FROM accounts WHERE parent_account_id = '" + big + "' ORDER BY id");
+        List<String> packs =
+                catalog.column("SELECT id FROM integration_packs WHERE partner_account_id = '" + big + "' ORDER BY id");
+        fixtures.softDeletePack(UUID.fromString(packs.get(7)));
+        List<String> livePacks = new ArrayList<>(packs);
+        livePacks.remove(7);
+
+        ApiResponse read = api.get(GROUPS + "/" + group, bigToken);
+        assertEquals(200, read.status(), read::toString);
+        assertEquals(accounts.subList(0, 100), read.get("accountIds"));
+        assertEquals(150, ((Number) read.get("accountCount")).intValue());
+        assertEquals(livePacks.subList(0, 100), read.get("integrationPackIds"));
+        assertEquals(120, ((Number) read.get("integrationPackCount")).intValue());
+        Map<String, Object> listed = listAll(GROUPS, bigToken, 50).get(0);
+        assertEquals(read.body(), listed);
+
+        List<Map<String, Object>> members = listAll(GROUPS + "/" + group + "/accounts", bigToken, 40);
+        assertEquals(accounts, members.stream().map(m -> m.get("accountId")).toList());
+        assertEquals(
+                Set.of("accountId", "accountName", "addedAt"), members.get(0).keySet());
+        assertTrue(members.stream().allMatch(m -> ((String) m.get("accountName")).startsWith("Customer ")));
+        List<Map<String, Object>> shared = listAll(GROUPS + "/" + group + "/integration-packs", bigToken, 500);
+        assertEquals(
+                livePacks, shared.stream().map(p -> p.get("integrationPackId")).toList());
+        assertEquals(
+                Set.of("integrationPackId", "integrationPackName", "addedAt"),
+                shared.get(0).keySet());
+        assertTrue(shared.stream().allMatch(p -> ((String) p.get("integrationPackName")).startsWith("Pack ")));
+
+        assertFieldError(assertProblem(400, api.get(GROUPS + "/" + group + "/accounts?limit=0", bigToken)), "limit");
+        assertFieldError(
+                assertProblem(400, api.get(GROUPS + "/" + group + "/integration-packs?pageToken=x", bigToken)),
+                "pageToken");
+        assertProblem(404, api.get(GROUPS + "/" + UUID.randomUUID() + "/accounts", bigToken));
+        assertProblem(404, api.get(GROUPS + "/" + UUID.randomUUID() + "/integration-packs", bigToken));
+    }
+
+    @Test
+    void aPageOfGroupsThatListManyStopsAtAbout1MB() {
+        UUID big = createPartner("Many big groups", true, false);
+        String bigToken = Tokens.account(big);
+        catalog.exec("""
+                INSERT INTO accounts (id, name, type, parent_account_id, created_at, updated_at)
+                SELECT gen_random_uuid(), 'Customer ' || n, 'MANAGED', ?, now(), now()
+                FROM generate_series(1, 100) n""", big);
+        catalog.exec("""
+                INSERT INTO integration_packs (id, partner_account_id, name, installation_type, created_at, updated_at)
+                SELECT gen_random_uuid(), ?, 'Pack ' || n, 'SINGLE', now(), now()
+                FROM generate_series(1, 100) n""", big);
+        // 200 groups of 100 members and 100 packs: about 8 kB each, 1.6 MB for a page of all of them
+        catalog.exec("""
+                INSERT INTO account_groups (id, partner_account_id, name, created_at)
+                SELECT gen_random_uuid(), ?, 'Group ' || n, now() FROM generate_series(1, 200) n""", big);
+        catalog.exec("""
+                INSERT INTO account_group_members (account_group_id, account_id, added_at)
+                SELECT g.id, a.id, now() FROM account_groups g JOIN accounts a ON a.parent_account_id = g.partner_account_id
+                WHERE g.partner_account_id = ?""", big);
+        catalog.exec("""
+                INSERT INTO account_group_packs (account_group_id, integration_pack_id, added_at)
+                SELECT g.id, p.id, now() FROM account_groups g
+                JOIN integration_packs p ON p.partner_account_id = g.partner_account_id
+                WHERE g.partner_account_id = ?""", big);
+
+        ApiResponse first = api.get(GROUPS + "?limit=500", bigToken);
+        assertEquals(200, first.status(), first::toString);
+        assertTrue(first.raw().getBytes(StandardCharsets.UTF_8).length <= PageRequest.MAX_PAGE_BYTES, "body size");
+        assertTrue(first.items().size() < 200, () -> first.items().size() + " groups on one page");
+        assertNotNull(first.get("nextPageToken"));
+        List<Map<String, Object>> all = listAll(GROUPS, bigToken, 500);
+        assertEquals(
+                catalog.column("SELECT id FROM account_groups WHERE partner_account_id = '" + big + "' ORDER BY id"),
+                all.stream().map(g -> g.get("id")).toList());
+        assertTrue(all.stream().allMatch(g -> ((List<?>) g.get("accountIds")).size() == 100), "each lists 100");
     }
 
     // --- delete ---

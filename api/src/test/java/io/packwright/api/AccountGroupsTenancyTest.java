@@ -99,6 +99,14 @@ class AccountGroupsTenancyTest extends ApiTestBase {
                         t -> t.api().post(GROUPS, t.token(), obj("name", "New " + UUID.randomUUID()))),
                 new Call("GET /account-groups", 200, t -> t.api().get(GROUPS, t.token())),
                 new Call("GET /account-groups/{id}", 200, t -> t.api().get(GROUPS + "/" + t.group(), t.token())),
+                new Call(
+                        "GET /account-groups/{id}/accounts",
+                        200,
+                        t -> t.api().get(GROUPS + "/" + t.group() + "/accounts", t.token())),
+                new Call(
+                        "GET /account-groups/{id}/integration-packs",
+                        200,
+                        t -> t.api().get(GROUPS + "/" + t.group() + "/integration-packs", t.token())),
                 new Call("DELETE /account-groups/{id}", 204, t -> t.api().delete(GROUPS + "/" + t.group(), t.token())),
                 new Call(
                         "PUT /account-groups/{id}/accounts/{accountId}",

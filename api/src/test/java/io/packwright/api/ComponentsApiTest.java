@@ -347,6 +347,43 @@ class ComponentsApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void aPageOfLargePackagesStopsAtAbout1MBAndPagingYieldsEveryPackageOnce() {
+        UUID component = fixtures.component(partner, "Heavily extensible", "PROCESS");
+        // 12 packages of 100 extensions with 4,000-character defaults (about 410 kB each) and one of
+        // 300 (about 1.2 MB, more than a page holds): 6 MB in all
+        fixtures.exec("""
+                INSERT INTO packaged_components (id, component_id, package_version, shareable, notes, created_at)
+                SELECT gen_random_uuid(), ?, 'v' || n, true, repeat('n', 1000), now()
+                FROM generate_series(1, 13) n""", component);
+        fixtures.exec("""
+                INSERT INTO package_extensions (packaged_component_id, key, kind, required, secret, default_value)
+                SELECT pc.id, 'key.' || k, 'PROCESS_PROPERTY', false, false, repeat('d', 4000)
+                FROM packaged_components pc
+                CROSS JOIN generate_series(1, 300) k
+                WHERE pc.component_id = ? AND (k <= 100 OR pc.package_version = 'v7')""", component);
+        List<String> newestFirst = fixtures.column(
+                "SELECT id FROM packaged_components WHERE component_id = '" + component + "' ORDER BY id DESC");
+
+        List<ApiResponse> pages = pagesWithinBudget("/api/v1/components/" + component + "/packages", token, 500);
+
+        assertEquals(newestFirst, itemIds(pages, "id"), "every package exactly once, in order");
+        assertTrue(pages.size() >= 6, () -> pages.size() + " pages");
+        assertTrue(pages.stream().anyMatch(page -> page.items().size() == 2), "a page holds as many as fit");
+        assertNotNull(pages.get(0).get("nextPageToken"), "a page full by size is not the last");
+        for (ApiResponse page : pages) {
+            for (Map<String, Object> pkg : page.items()) {
+                int declared = "v7".equals(pkg.get("packageVersion")) ? 300 : 100;
+                assertEquals(declared, ((List<?>) pkg.get("extensions")).size());
+            }
+        }
+        assertTrue(
+                pages.stream()
+                        .anyMatch(page -> page.items().size() == 1
+                                && "v7".equals(page.items().get(0).get("packageVersion"))),
+                "a package larger than the budget comes on a page of its own");
+    }
+
+    @Test
     void packagesOfUnknownComponentsAreNotFound() {
         long before = packages();
         assertProblem(

@@ -556,6 +556,76 @@ class InstancesApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void anInstanceIsAttachedToAtMost100Environments() {
+        UUID account = createManaged(partner, "Many environments");
+        fixtures.group(partner, "Many environments group", account, multi);
+        String instance = install(account, obj("integrationPackId", multi, "integrationPackOverrideName", "Wide"))
+                .string("id");
+        fixtures.exec("""
+                INSERT INTO environments (id, account_id, name, classification, created_at)
+                SELECT gen_random_uuid(), ?, 'Env ' || n, 'TEST', now() FROM generate_series(1, 101) n""", account);
+        List<String> environments =
+                fixtures.column("SELECT id FROM environments WHERE account_id = '" + account + "' ORDER BY id");
+        fixtures.exec("""
+                INSERT INTO environment_attachments (id, environment_id, integration_pack_instance_id, created_at)
+                SELECT gen_random_uuid(), e.id, ?::uuid, now() FROM environments e
+                WHERE e.account_id = ? AND e.id <> ?::uuid""", instance, account, environments.get(100));
+        String attachments = INSTANCES + "/" + instance + "/environment-attachments";
+        String before = state(account);
+
+        ApiResponse refused = assertProblem(
+                409, seen(api.post(attachments, Tokens.account(account), obj("environmentId", environments.get(100)))));
+        assertTrue(refused.string("detail").contains("100 environments"), refused::toString);
+        assertProblem(
+                409, seen(api.post(attachments, Tokens.account(account), obj("environmentId", environments.get(0)))));
+        assertEquals(before, state(account));
+        assertEquals(
+                100,
+                ((List<?>) seen(api.get(INSTANCES + "/" + instance, Tokens.account(account)))
+                                .get("environmentIds"))
+                        .size());
+
+        assertEquals(
+                204,
+                seen(api.delete(attachments + "/" + environments.get(0), Tokens.account(account)))
+                        .status());
+        ApiResponse attached =
+                seen(api.post(attachments, Tokens.account(account), obj("environmentId", environments.get(100))));
+        assertEquals(201, attached.status(), attached::toString);
+    }
+
+    @Test
+    void aPageOfInstancesWithLargeValuesStopsAtAbout1MBAndPagingYieldsEveryInstanceOnce() {
+        UUID account = createManaged(partner, "Large values");
+        fixtures.group(partner, "Large values group", account, multi);
+        UUID release = UUID.fromString(
+                fixtures.column("SELECT current_release_id FROM integration_packs WHERE id = '" + multi + "'")
+                        .get(0));
+        fixtures.instances(account, multi, release, 9);
+        // 100 values of 8,000 characters: about 800 kB per instance, 7 MB in all
+        fixtures.exec("""
+                INSERT INTO instance_extension_values (integration_pack_instance_id, key, value)
+                SELECT i.id, 'key.' || k, repeat('v', 8000)
+                FROM integration_pack_instances i CROSS JOIN generate_series(1, 100) k
+                WHERE i.account_id = ?""", account);
+        List<String> instances = fixtures.column(
+                "SELECT id FROM integration_pack_instances WHERE account_id = '" + account + "' ORDER BY id");
+
+        List<ApiResponse> pages = pagesWithinBudget(INSTANCES + "?accountId=" + account, Tokens.account(partner), 500);
+
+        assertEquals(instances, itemIds(pages, "id"), "every instance exactly once, in order");
+        assertEquals(9, pages.size(), "one instance of about 800 kB per page");
+        assertTrue(pages.get(0).get("nextPageToken") != null, "a page full by size is not the last");
+        for (ApiResponse page : pages) {
+            for (Map<String, Object> instance : page.items()) {
+                assertEquals(100, ((Map<?, ?>) instance.get("extensionValues")).size());
+            }
+        }
+        List<ApiResponse> small = pagesWithinBudget(INSTANCES, Tokens.account(customer), 500);
+        assertEquals(1, small.size(), "small instances fill a page by limit only");
+    }
+
+    @Test
     void tenantMatrix() {
         Map<String, Object> owned = installSingle(customer, customer);
         String id = (String) owned.get("id");

@@ -305,4 +305,41 @@ class PackDeletionApiTest extends CatalogApiTestBase {
             running.terminate("test over");
         }
     }
+
+    @Test
+    void aPackWithMoreUnfinishedReleasesThanABatchHasEveryWorkflowCancelled() {
+        UUID pack = fixtures.pack(partner, "Many releases", "SINGLE");
+        fixtures.add(partner, pack, fixtures.shareableProcess(partner, "Often released process"));
+        // 250 superseded releases (more than two batches of 100) before the scheduled one
+        fixtures.exec("""
+                INSERT INTO releases (id, integration_pack_id, partner_account_id, release_number, release_schedule,
+                                      status, workflow_id, created_at, started_at, completed_at)
+                SELECT gen_random_uuid(), p.id, p.partner_account_id, n, 'IMMEDIATELY', 'SUPERSEDED',
+                       'superseded-' || gen_random_uuid(), now(), now(), now()
+                FROM integration_packs p CROSS JOIN generate_series(1, 250) n WHERE p.id = ?""", pack);
+        fixtures.exec("UPDATE integration_packs SET last_release_number = 250 WHERE id = ?", pack);
+        UUID release = fixtures.scheduleRelease(pack, LocalDate.of(2031, 9, 1));
+        String workflowId = "release-" + release;
+        WorkflowStub running = workflows.newUntypedWorkflowStub(
+                "ReleaseStandIn",
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(workflowId)
+                        .setTaskQueue("catalog-test-no-worker")
+                        .setWorkflowExecutionTimeout(Duration.ofMinutes(5))
+                        .build());
+        running.start();
+        try {
+            assertEquals(
+                    204, api.delete("/api/v1/integration-packs/" + pack, token).status());
+            sweeper.sweep();
+            assertEquals(nothing(), leftovers(pack));
+            assertTrue(
+                    workflows.fetchHistory(workflowId).getEvents().stream()
+                            .anyMatch(event ->
+                                    event.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED),
+                    "the workflow of the last batch was asked to cancel");
+        } finally {
+            running.terminate("test over");
+        }
+    }
 }

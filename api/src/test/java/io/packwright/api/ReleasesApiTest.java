@@ -235,6 +235,37 @@ class ReleasesApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void releaseOnDateIsAtMost365DaysAfterTodayInThePartnersTimeZone() {
+        // +14:00 and -12:00 are 26 hours apart, so their dates always differ, and whatever the hour, one
+        // of them differs from UTC's date: a limit counted in any other zone fails one of the checks
+        String east = "+14:00";
+        String west = "-12:00";
+        for (String zone : List.of(east, west)) {
+            UUID partner = partnerIn(zone);
+            UUID pack = packWithMember(partner);
+            LocalDate latest = inDays(zone, 365);
+
+            for (LocalDate tooLate : List.of(latest.plusDays(1), LocalDate.parse("9999-12-31"))) {
+                ApiResponse refused = assertProblem(400, release(partner, pack, onDate(tooLate)));
+                assertFieldError(refused, "releaseOnDate");
+                assertTrue(refused.string("detail").contains("latest allowed date is " + latest), refused::toString);
+            }
+            assertEquals(0, count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'"));
+            assertEquals(0, count("SELECT last_release_number FROM integration_packs WHERE id = '" + pack + "'"));
+            assertNull(api.get("/api/v1/integration-packs/" + pack, Tokens.account(partner))
+                    .get("pendingRelease"));
+
+            ApiResponse accepted = release(partner, pack, onDate(latest));
+            assertEquals(202, accepted.status(), accepted::toString);
+            assertEquals("SCHEDULED", accepted.string("status"));
+            assertEquals(latest.toString(), accepted.string("releaseOnDate"));
+        }
+        UUID western = partnerIn(west);
+        ApiResponse eastsLatest = release(western, packWithMember(western), onDate(inDays(east, 365)));
+        assertFieldError(assertProblem(400, eastsLatest), "releaseOnDate");
+    }
+
+    @Test
     void onePendingReleasePerPackAndAnImmediateReleaseSupersedesIt() {
         UUID partner = createPartner("Supersede", true, false);
         UUID pack = fixtures.pack(partner, "Pack", "SINGLE");
@@ -368,6 +399,71 @@ class ReleasesApiTest extends CatalogApiTestBase {
                 api.get("/api/v1/integration-packs/" + pack + "/releases?pageToken=bogus", Tokens.account(partner)));
         assertProblem(
                 400, api.get("/api/v1/integration-packs/" + pack + "/releases?limit=501", Tokens.account(partner)));
+    }
+
+    @Test
+    void aPageOfLargeReleasesStopsAtAbout1MBAndPagingYieldsEveryReleaseOnce() {
+        UUID partner = createPartner("Large releases", true, false);
+        UUID pack = fixtures.pack(partner, "Pack", "SINGLE");
+        // 30 releases of 100 components with the longest names and versions and 10,000 characters of
+        // notes: about 80 kB each, 2.4 MB in all
+        fixtures.exec("""
+                INSERT INTO components (id, partner_account_id, name, type, created_at)
+                SELECT gen_random_uuid(), ?, lpad(n::text, 255, 'c'), 'PROCESS', now()
+                FROM generate_series(1, 100) n""", partner);
+        fixtures.exec("""
+                INSERT INTO packaged_components (id, component_id, package_version, shareable, created_at)
+                SELECT gen_random_uuid(), c.id, repeat('v', 255), true, now()
+                FROM components c WHERE c.partner_account_id = ?""", partner);
+        fixtures.exec("""
+                INSERT INTO releases (id, integration_pack_id, partner_account_id, release_number, release_schedule,
+                                      status, release_notes, workflow_id, created_at, started_at, completed_at)
+                SELECT gen_random_uuid(), ?::uuid, ?::uuid, n, 'IMMEDIATELY', 'SUPERSEDED', repeat('r', 10000),
+                       'release-' || gen_random_uuid(), now(), now(), now()
+                FROM generate_series(1, 30) n""", pack, partner);
+        fixtures.exec("""
+                INSERT INTO release_components (release_id, component_id, component_name, component_type,
+                                                packaged_component_id, package_version)
+                SELECT r.id, c.id, c.name, c.type, pc.id, pc.package_version
+                FROM releases r CROSS JOIN components c JOIN packaged_components pc ON pc.component_id = c.id
+                WHERE r.integration_pack_id = ? AND c.partner_account_id = ?""", pack, partner);
+        List<String> newestFirst =
+                fixtures.column("SELECT id FROM releases WHERE integration_pack_id = '" + pack + "' ORDER BY id DESC");
+
+        List<ApiResponse> pages =
+                pagesWithinBudget("/api/v1/integration-packs/" + pack + "/releases", Tokens.account(partner), 500);
+
+        assertEquals(newestFirst, itemIds(pages, "id"), "every release exactly once, in order");
+        assertTrue(pages.size() >= 3, () -> pages.size() + " pages");
+        assertTrue(pages.get(0).items().size() > 1, "a page holds as many as fit");
+        for (ApiResponse page : pages) {
+            for (Map<String, Object> release : page.items()) {
+                assertEquals(100, ((List<?>) release.get("components")).size());
+            }
+        }
+    }
+
+    @Test
+    void aPageOfTheLedgerWithLongFailureReasonsStopsAtAbout1MB() {
+        UUID partner = createPartner("Long reasons", true, false);
+        UUID managed = createManaged(partner, "Customer");
+        UUID pack = packWithMember(partner);
+        UUID release = fixtures.releaseNow(pack);
+        fixtures.instances(managed, pack, release, 400);
+        // 400 failures with 3,000-character reasons: about 3.2 kB each, 1.3 MB in all
+        fixtures.exec("""
+                INSERT INTO release_instances (release_id, integration_pack_instance_id, account_id, status,
+                                               failure_reason, recorded_at)
+                SELECT ?, i.id, i.account_id, 'FAILED', repeat('x', 3000), now()
+                FROM integration_pack_instances i WHERE i.integration_pack_id = ?""", release, pack);
+        List<String> instances = fixtures.column(
+                "SELECT id FROM integration_pack_instances WHERE integration_pack_id = '" + pack + "' ORDER BY id");
+
+        List<ApiResponse> pages = pagesWithinBudget(
+                "/api/v1/releases/" + release + "/instances?status=FAILED", Tokens.account(partner), 500);
+
+        assertEquals(instances, itemIds(pages, "integrationPackInstanceId"), "every entry exactly once, in order");
+        assertEquals(2, pages.size(), "400 entries, at most about 300 per page");
     }
 
     @Test

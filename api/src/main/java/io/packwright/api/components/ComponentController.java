@@ -172,7 +172,11 @@ class ComponentController {
         return components.getPackage(tenancy.caller(authentication), id, packageId);
     }
 
-    /** The packages of one of the calling partner's components, newest first. */
+    /**
+     * The packages of one of the calling partner's components, newest first. A page holds at most
+     * {@code limit} packages and about 1 MB of them: packages with many extensions and long default
+     * values can end a page early, with a {@code nextPageToken}.
+     */
     @Get("/{id}/packages")
     @ApiResponse(
             responseCode = "400",

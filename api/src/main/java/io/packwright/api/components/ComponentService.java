@@ -107,7 +107,11 @@ public class ComponentService {
                 pkg, extensions.findByPackages(List.of(pkg.id())).get(pkg.id()));
     }
 
-    /** One package of one of the caller's components. */
+    /**
+     * One package of one of the caller's components. A package is written from one request body of
+     * at most {@code micronaut.server.max-request-size} (1 MB) and never changes, so its response is
+     * no larger than that body and a few fixed fields.
+     */
     @Transactional
     public PackagedComponentResponse getPackage(Caller caller, UUID componentId, UUID packageId) {
         ComponentEntity component = owned(caller, componentId);
@@ -125,10 +129,22 @@ public class ComponentService {
         ComponentEntity component = owned(caller, componentId);
         List<PackagedComponentEntity> rows =
                 packages.findNewestFirstPage(component.id(), page.before(), page.fetchSize());
-        Map<UUID, List<PackageExtension>> byPackage = extensions.findByPackages(
-                rows.stream().map(PackagedComponentEntity::id).toList());
-        return page.toPage(
-                rows, PackagedComponentEntity::id, pkg -> PackagedComponentResponse.of(pkg, byPackage.get(pkg.id())));
+        // a package may declare many extensions with long defaults: the page is cut by their size
+        // first, and only the extensions of the packages on it are loaded
+        Map<UUID, PackageExtensionStore.ExtensionsSize> sizes =
+                extensions.sizes(rows.stream().map(PackagedComponentEntity::id).toList());
+        return page.slice(
+                        rows,
+                        PackagedComponentEntity::id,
+                        pkg -> PackagedComponentResponse.approximateBytes(
+                                pkg, sizes.getOrDefault(pkg.id(), PackageExtensionStore.ExtensionsSize.NONE)))
+                .mapAll(shown -> {
+                    Map<UUID, List<PackageExtension>> byPackage = extensions.findByPackages(
+                            shown.stream().map(PackagedComponentEntity::id).toList());
+                    return shown.stream()
+                            .map(pkg -> PackagedComponentResponse.of(pkg, byPackage.get(pkg.id())))
+                            .toList();
+                });
     }
 
     private ComponentEntity owned(Caller caller, UUID id) {

@@ -95,10 +95,18 @@ class AccountGroupController {
         });
     }
 
-    /** The calling partner's account groups, in creation order. */
+    /**
+     * The calling partner's account groups, in creation order. Each lists at most 100 members and 100
+     * packs (see {@code GET /api/v1/account-groups/{id}}); a page holds at most {@code limit} groups
+     * and about 1 MB of them, so a page of groups that list many can end early with a {@code
+     * nextPageToken}.
+     */
     @Get
     @Operation(operationId = "listAccountGroups")
-    @ApiResponse(responseCode = "200", description = "One page of groups")
+    @ApiResponse(
+            responseCode = "200",
+            description = "One page of groups: at most limit and about 1 MB of them; fewer than limit while"
+                    + " nextPageToken is set can mean that the page is full by size")
     @ApiResponse(
             responseCode = "400",
             description = "Invalid limit or pageToken",
@@ -114,7 +122,11 @@ class AccountGroupController {
         return groups.list(tenancy.caller(authentication), PageRequest.of(limit, pageToken));
     }
 
-    /** One of the calling partner's account groups, with its members and packs. */
+    /**
+     * One of the calling partner's account groups, with its first 100 members and first 100 packs
+     * and how many of each it has; {@code GET /api/v1/account-groups/{id}/accounts} and {@code
+     * .../integration-packs} list all of them.
+     */
     @Get("/{id}")
     @Operation(operationId = "getAccountGroup")
     @ApiResponse(responseCode = "200", description = "The group")
@@ -132,6 +144,61 @@ class AccountGroupController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     AccountGroupResponse get(Authentication authentication, @PathVariable UUID id) {
         return groups.get(tenancy.caller(authentication), id);
+    }
+
+    /**
+     * Every member of the group, page by page, in creation order of the accounts: the order in which
+     * the group response lists the first 100 of them in {@code accountIds}.
+     */
+    @Get("/{id}/accounts")
+    @Operation(operationId = "listAccountGroupMembers")
+    @ApiResponse(responseCode = "200", description = "One page of members")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid limit or pageToken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such group of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    PageResponse<AccountGroupAccountResponse> listAccounts(
+            Authentication authentication,
+            @PathVariable UUID id,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return groups.accounts(tenancy.caller(authentication), id, PageRequest.of(limit, pageToken));
+    }
+
+    /**
+     * Every integration pack shared with the group's members, page by page, in creation order of the
+     * packs: the order in which the group response lists the first 100 of them in {@code
+     * integrationPackIds}. Deleted packs never appear.
+     */
+    @Get("/{id}/integration-packs")
+    @Operation(operationId = "listAccountGroupIntegrationPacks")
+    @ApiResponse(responseCode = "200", description = "One page of packs")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid limit or pageToken",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such group of the caller",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    PageResponse<AccountGroupIntegrationPackResponse> listIntegrationPacks(
+            Authentication authentication,
+            @PathVariable UUID id,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return groups.integrationPacks(tenancy.caller(authentication), id, PageRequest.of(limit, pageToken));
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.packwright.api.groups;
 
 import io.packwright.activities.store.Ids;
-import io.packwright.activities.store.group.AccountGroupEntity;
 import io.packwright.activities.store.group.AccountGroupLink;
+import io.packwright.activities.store.group.AccountGroupMember;
+import io.packwright.activities.store.group.AccountGroupPack;
 import io.packwright.activities.store.group.AccountGroupRepository;
+import io.packwright.activities.store.group.AccountGroupSummary;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
@@ -15,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -52,25 +53,54 @@ public class AccountGroupService {
                     + "'. Group names are unique per partner: choose another name, or add accounts and packs to the"
                     + " existing group (" + LIST_GROUPS + ")");
         }
-        return new AccountGroupResponse(id, request.name(), List.of(), List.of());
+        return new AccountGroupResponse(id, request.name(), List.of(), List.of(), 0, 0);
     }
 
-    /** The partner's groups in creation order. */
+    /**
+     * The partner's groups in creation order, each with its first members and packs; a page of groups
+     * that list many ends before {@code limit} once it holds about {@link PageRequest#MAX_PAGE_BYTES}.
+     */
     @Transactional
     public PageResponse<AccountGroupResponse> list(Caller caller, PageRequest page) {
         UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
-        List<AccountGroupEntity> rows = groups.findPage(partner, page.after(), page.fetchSize());
-        List<AccountGroupEntity> shown = rows.subList(0, Math.min(rows.size(), page.limit()));
-        Map<UUID, AccountGroupResponse> responses = responses(shown);
-        return page.toPage(rows, AccountGroupEntity::id, group -> responses.get(group.id()));
+        return page.slice(
+                        groups.findSummaryPage(partner, page.after(), page.fetchSize()),
+                        AccountGroupSummary::id,
+                        AccountGroupResponse::approximateBytes)
+                .mapAll(this::responses);
     }
 
-    /** One of the partner's groups. */
+    /** One of the partner's groups, with its first members and packs. */
     @Transactional
     public AccountGroupResponse get(Caller caller, UUID id) {
         UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
-        AccountGroupEntity group = groups.findOwned(id, partner).orElseThrow(() -> groupNotFound(id));
-        return responses(List.of(group)).get(id);
+        AccountGroupSummary group = groups.findOwnedSummary(id, partner).orElseThrow(() -> groupNotFound(id));
+        return responses(List.of(group)).get(0);
+    }
+
+    /** One page of the members of one of the partner's groups, in creation order of the accounts. */
+    @Transactional
+    public PageResponse<AccountGroupAccountResponse> accounts(Caller caller, UUID groupId, PageRequest page) {
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
+        groups.findOwned(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
+        // an item is two short fixed fields and a name of at most 255 characters: no size estimate
+        return page.toPage(
+                groups.findMemberPage(groupId, page.after(), page.fetchSize()),
+                AccountGroupMember::accountId,
+                AccountGroupAccountResponse::of);
+    }
+
+    /** One page of the live packs of one of the partner's groups, in creation order of the packs. */
+    @Transactional
+    public PageResponse<AccountGroupIntegrationPackResponse> integrationPacks(
+            Caller caller, UUID groupId, PageRequest page) {
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.ACCOUNT_GROUPS);
+        groups.findOwned(groupId, partner).orElseThrow(() -> groupNotFound(groupId));
+        // an item is two short fixed fields and a name of at most 255 characters: no size estimate
+        return page.toPage(
+                groups.findLivePackPage(groupId, page.after(), page.fetchSize()),
+                AccountGroupPack::integrationPackId,
+                AccountGroupIntegrationPackResponse::of);
     }
 
     /** Deletes a group with its memberships and pack resources; the accounts and packs stay. */
@@ -122,24 +152,19 @@ public class AccountGroupService {
         groups.removePack(groupId, packId);
     }
 
-    private Map<UUID, AccountGroupResponse> responses(List<AccountGroupEntity> page) {
-        if (page.isEmpty()) {
-            return Map.of();
-        }
-        List<UUID> ids = page.stream().map(AccountGroupEntity::id).toList();
-        Map<UUID, List<UUID>> members = byGroup(groups.findMembers(ids));
-        Map<UUID, List<UUID>> packs = byGroup(groups.findLivePacks(ids));
-        Map<UUID, AccountGroupResponse> responses = new LinkedHashMap<>();
-        for (AccountGroupEntity group : page) {
-            responses.put(
-                    group.id(),
-                    new AccountGroupResponse(
-                            group.id(),
-                            group.name(),
-                            members.getOrDefault(group.id(), List.of()),
-                            packs.getOrDefault(group.id(), List.of())));
-        }
-        return responses;
+    private List<AccountGroupResponse> responses(List<AccountGroupSummary> page) {
+        List<UUID> ids = page.stream().map(AccountGroupSummary::id).toList();
+        Map<UUID, List<UUID>> members = byGroup(groups.findFirstMembers(ids, AccountGroupResponse.MAX_LISTED));
+        Map<UUID, List<UUID>> packs = byGroup(groups.findFirstLivePacks(ids, AccountGroupResponse.MAX_LISTED));
+        return page.stream()
+                .map(group -> new AccountGroupResponse(
+                        group.id(),
+                        group.name(),
+                        members.getOrDefault(group.id(), List.of()),
+                        packs.getOrDefault(group.id(), List.of()),
+                        group.accountCount(),
+                        group.integrationPackCount()))
+                .toList();
     }
 
     private static Map<UUID, List<UUID>> byGroup(Collection<AccountGroupLink> links) {

@@ -109,10 +109,17 @@ class InstanceController {
         });
     }
 
-    /** The account's instances, in creation order. */
+    /**
+     * The account's instances, in creation order. A page holds at most {@code limit} instances and
+     * about 1 MB of them: instances with many long extension values can end a page early, with a
+     * {@code nextPageToken}.
+     */
     @Get
     @Operation(operationId = "listIntegrationPackInstances")
-    @ApiResponse(responseCode = "200", description = "One page of instances")
+    @ApiResponse(
+            responseCode = "200",
+            description = "One page of instances: at most limit and about 1 MB of them; fewer than limit while"
+                    + " nextPageToken is set can mean that the page is full by size")
     @ApiResponse(
             responseCode = "400",
             description = "Invalid limit or pageToken, or a partner omitted accountId",
@@ -208,7 +215,10 @@ class InstanceController {
         return instances.updateExtensions(tenancy.caller(authentication), accountId, id, body);
     }
 
-    /** Attaches an environment of the account to the instance. Supports {@code Idempotency-Key}. */
+    /**
+     * Attaches an environment of the account to the instance, which can be attached to at most 100
+     * environments. Supports {@code Idempotency-Key}.
+     */
     @Post("/{id}/environment-attachments")
     @Operation(operationId = "attachEnvironment")
     @ApiResponse(
@@ -229,7 +239,8 @@ class InstanceController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "409",
-            description = "The environment is already attached to the instance",
+            description = "The environment is already attached to the instance, or the instance is attached to 100"
+                    + " environments already",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<EnvironmentAttachmentResponse> attach(
             Authentication authentication,

@@ -2,7 +2,9 @@ package io.packwright.api.managed;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.activities.store.managed.InstanceStore;
 import io.packwright.activities.store.pack.InstallationType;
+import io.packwright.api.paging.JsonBytes;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,7 +23,7 @@ import java.util.UUID;
  * @param integrationPackOverrideName its name (MULTI packs); {@code null} for SINGLE packs
  * @param installedReleaseNumber the release it runs
  * @param pendingUpdate the pack's scheduled release that it has not applied; {@code null} when none
- * @param environmentIds the environments attached to it
+ * @param environmentIds the environments attached to it (at most 100)
  * @param extensionValues its extension values; secret ones shown as {@code "******"}
  * @param createdAt when it was installed
  */
@@ -38,6 +40,25 @@ public record InstanceResponse(
         List<UUID> environmentIds,
         Map<String, String> extensionValues,
         Instant createdAt) {
+
+    // the fields without the variable texts and lists, with room for long numbers and instants
+    private static final int FIXED_BYTES = 600;
+    // one extension value without its key and value: quotes, colon, comma
+    private static final int VALUE_BYTES = 6;
+
+    /**
+     * About how many bytes the instance takes in a response body, from its row and the size of what
+     * it embeds, before that is loaded.
+     */
+    static long approximateBytes(InstanceStore.Instance instance, InstanceStore.EmbeddedSize embedded) {
+        return FIXED_BYTES
+                + JsonBytes.text(instance.packName())
+                + JsonBytes.text(instance.overrideName())
+                + (long) VALUE_BYTES * embedded.extensionValues()
+                + embedded.textBytes()
+                + (long) InstanceService.MASK.length() * embedded.secretValues()
+                + (long) JsonBytes.UUID * embedded.environments();
+    }
 
     /**
      * A release that the instance can apply during its testing period.

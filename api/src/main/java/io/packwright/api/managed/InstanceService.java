@@ -115,9 +115,21 @@ public class InstanceService {
     public PageResponse<InstanceResponse> list(Caller caller, @Nullable UUID accountId, PageRequest page) {
         UUID account = tenancy.actingFor(caller, accountId);
         List<InstanceStore.Instance> rows = instances.findPage(account, page.after(), page.fetchSize());
-        List<InstanceStore.Instance> shown = rows.subList(0, Math.min(rows.size(), page.limit()));
-        Map<UUID, InstanceResponse> responses = responses(shown);
-        return page.toPage(rows, InstanceStore.Instance::id, instance -> responses.get(instance.id()));
+        // an instance may hold many long extension values: the page is cut by their size first, and
+        // only the values of the instances on it are loaded
+        Map<UUID, InstanceStore.EmbeddedSize> sizes = instances.embeddedSizes(
+                rows.stream().map(InstanceStore.Instance::id).toList());
+        return page.slice(
+                        rows,
+                        InstanceStore.Instance::id,
+                        instance -> InstanceResponse.approximateBytes(
+                                instance, sizes.getOrDefault(instance.id(), InstanceStore.EmbeddedSize.NONE)))
+                .mapAll(shown -> {
+                    Map<UUID, InstanceResponse> responses = responses(shown);
+                    return shown.stream()
+                            .map(instance -> responses.get(instance.id()))
+                            .toList();
+                });
     }
 
     /** One of the account's instances. */
@@ -172,6 +184,14 @@ public class InstanceService {
         if (!attachments.attach(id, request.environmentId(), instanceId, now())) {
             throw ApiException.conflict("The environment " + request.environmentId() + " is already attached to the"
                     + " instance " + instanceId + ".");
+        }
+        // the instance row is locked, so no concurrent attach counts past the limit; the refusal rolls
+        // the insert back
+        if (attachments.countEnvironments(instanceId) > AttachmentStore.MAX_ENVIRONMENTS_PER_INSTANCE) {
+            throw ApiException.conflict("The instance " + instanceId + " is attached to "
+                    + AttachmentStore.MAX_ENVIRONMENTS_PER_INSTANCE + " environments, the most an instance can be"
+                    + " attached to. Detach one first (DELETE /api/v1/integration-pack-instances/" + instanceId
+                    + "/environment-attachments/{environmentId}).");
         }
         return new EnvironmentAttachmentResponse(id, request.environmentId(), instanceId);
     }
@@ -329,6 +349,9 @@ public class InstanceService {
         return shown.replace('\0', '?');
     }
 
+    // An instance's values are only ever replaced as a whole from one request body of at most
+    // micronaut.server.max-request-size (1 MB), and it lists at most
+    // AttachmentStore.MAX_ENVIRONMENTS_PER_INSTANCE environments, so one instance stays about that size.
     private InstanceResponse get(UUID account, UUID id) {
         InstanceStore.Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
         return responses(List.of(instance)).get(id);

@@ -28,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * clean-up has not finished: after a crash, a restart, or while Temporal was unreachable. Several api
  * processes may sweep at once; the steps are idempotent and skip the rows that another one holds.
  *
- * <p>Instances are removed in batches of {@code packwright.pack-deletion.batch-size} (default 1000),
- * one transaction each, never in one transaction for the whole pack: a pack may have a million
- * instances, and one transaction for all of them would hold their locks and its undo for minutes,
- * block vacuum, and lose everything it did when the process dies. A batch that commits stays done.
+ * <p>Instances are removed, and the pack's release workflows stopped, in batches of {@code
+ * packwright.pack-deletion.batch-size} (default 1000), one transaction each, never in one
+ * transaction for the whole pack: a pack may have a million instances, and one transaction for all
+ * of them would hold their locks and its undo for minutes, block vacuum, and lose everything it did
+ * when the process dies. A batch that commits stays done. Its releases are as many as the partner
+ * made, so their workflow ids are read a batch at a time too.
  */
 @Singleton
 public class DeletedPackSweeper implements ApplicationEventListener<ServerStartupEvent> {
@@ -111,16 +113,25 @@ public class DeletedPackSweeper implements ApplicationEventListener<ServerStartu
     }
 
     private boolean stopWorkflows(UUID packId) {
-        List<String> workflowIds = transactions.executeRead(status -> store.unfinishedReleaseWorkflowIds(packId));
-        if (workflowIds.isEmpty()) {
-            return true;
-        }
-        try {
-            workflows.cancelReleaseWorkflows(new DeletedPackReleases(packId, workflowIds));
-            return true;
-        } catch (RuntimeException e) {
-            LOG.warn("could not stop the release workflows of deleted integration pack {}; will retry", packId, e);
-            return false;
-        }
+        int after = 0;
+        List<PackDeletionStore.UnfinishedRelease> batch;
+        do {
+            int from = after;
+            batch = transactions.executeRead(status -> store.unfinishedReleases(packId, from, properties.batchSize()));
+            if (batch.isEmpty()) {
+                return true;
+            }
+            List<String> workflowIds = batch.stream()
+                    .map(PackDeletionStore.UnfinishedRelease::workflowId)
+                    .toList();
+            try {
+                workflows.cancelReleaseWorkflows(new DeletedPackReleases(packId, workflowIds));
+            } catch (RuntimeException e) {
+                LOG.warn("could not stop the release workflows of deleted integration pack {}; will retry", packId, e);
+                return false;
+            }
+            after = batch.get(batch.size() - 1).releaseNumber();
+        } while (batch.size() == properties.batchSize());
+        return true;
     }
 }

@@ -7,12 +7,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Keyset pagination over time-ordered ids: a page token is the last id of the previous page, so
  * pages stay stable while rows are added and cost one index range scan each. Lists run oldest first
  * ({@link #of}: {@code id > :after ORDER BY id}) or newest first ({@link #newestFirst}: {@code id <
  * :before ORDER BY id DESC}); a token only continues a list of its own order.
+ *
+ * <p>A page holds at most {@code limit} items, and, where items can be large, at most about {@link
+ * #MAX_PAGE_BYTES} of them ({@link #slice(List, Function, ToLongFunction)}): such a page can end
+ * before {@code limit} with a {@code nextPageToken} that continues right after its last item. Lists
+ * of small items of bounded size skip the estimate.
  *
  * @param limit how many items a page holds
  * @param cursor the id that the page continues from: the nil UUID for the first page oldest first,
@@ -26,6 +32,13 @@ public record PageRequest(int limit, UUID cursor, Order order) {
 
     /** The largest page size. */
     public static final int MAX_LIMIT = 500;
+
+    /**
+     * How many bytes of items one page holds at most, as estimated by the list: about 1 MB, so that
+     * no list response grows beyond that whatever its items hold. A page always holds its first item,
+     * however large.
+     */
+    public static final long MAX_PAGE_BYTES = 1_000_000;
 
     /** The order of a list, by id, which is creation order. */
     public enum Order {
@@ -84,17 +97,80 @@ public record PageRequest(int limit, UUID cursor, Order order) {
     }
 
     /**
-     * Turns up to {@link #fetchSize()} rows, in the list's order, into a page.
+     * Turns up to {@link #fetchSize()} rows, in the list's order, into a page of at most {@code
+     * limit} items. For lists of small items of bounded size; lists whose items can be large use
+     * {@link #slice(List, Function, ToLongFunction)}.
      *
      * @param rows the fetched rows
      * @param id the id of a row
      * @param toItem maps a row to its response item
      */
     public <R, T> PageResponse<T> toPage(List<R> rows, Function<R, UUID> id, Function<R, T> toItem) {
-        boolean more = rows.size() > limit;
-        List<R> page = more ? rows.subList(0, limit) : rows;
-        String next = more ? encode(id.apply(page.get(page.size() - 1))) : null;
-        return new PageResponse<>(page.stream().map(toItem).toList(), next);
+        return slice(rows, id).map(toItem);
+    }
+
+    /**
+     * The rows of the page among up to {@link #fetchSize()} fetched rows, in the list's order: at most
+     * {@code limit} of them.
+     *
+     * @param rows the fetched rows
+     * @param id the id of a row
+     */
+    public <R> Slice<R> slice(List<R> rows, Function<R, UUID> id) {
+        return slice(rows, id, row -> 0);
+    }
+
+    /**
+     * The rows of the page among up to {@link #fetchSize()} fetched rows, in the list's order: at most
+     * {@code limit} of them, and only as many as fit into {@link #MAX_PAGE_BYTES} by their
+     * approximate size, but always the first. When the budget ends the page early, its token
+     * continues right after its last row.
+     *
+     * <p>The estimate is asked for at most one row beyond the page; it should come from what the rows
+     * already hold (lengths, sizes computed by the query), so that nothing is serialized twice and
+     * what the items embed is loaded for the page's rows only.
+     *
+     * @param rows the fetched rows
+     * @param id the id of a row
+     * @param approximateBytes about how many bytes the row's item takes in the response body
+     */
+    public <R> Slice<R> slice(List<R> rows, Function<R, UUID> id, ToLongFunction<R> approximateBytes) {
+        int candidates = Math.min(rows.size(), limit);
+        int kept = 0;
+        long bytes = 0;
+        while (kept < candidates) {
+            long size = approximateBytes.applyAsLong(rows.get(kept));
+            if (kept > 0 && bytes + size > MAX_PAGE_BYTES) {
+                break;
+            }
+            bytes += size;
+            kept++;
+        }
+        List<R> page = rows.subList(0, kept);
+        String next = kept < rows.size() ? encode(id.apply(page.get(kept - 1))) : null;
+        return new Slice<>(page, next);
+    }
+
+    /**
+     * The rows of one page and the token of the next.
+     *
+     * @param rows the rows of this page
+     * @param nextPageToken the token of the next page; {@code null} on the last page
+     */
+    public record Slice<R>(List<R> rows, @Nullable String nextPageToken) {
+
+        /** The page, with each row turned into its item. */
+        public <T> PageResponse<T> map(Function<R, T> toItem) {
+            return new PageResponse<>(rows.stream().map(toItem).toList(), nextPageToken);
+        }
+
+        /**
+         * The page, with all rows turned into items at once: for items that embed what one more query
+         * loads for the page's rows.
+         */
+        public <T> PageResponse<T> mapAll(Function<List<R>, List<T>> toItems) {
+            return new PageResponse<>(rows.isEmpty() ? List.of() : toItems.apply(rows), nextPageToken);
+        }
     }
 
     private static PageRequest parse(@Nullable Integer limit, @Nullable String pageToken, Order order) {

@@ -15,7 +15,7 @@ import java.time.LocalDate;
  * @param releaseSchedule {@code IMMEDIATELY} or {@code RELEASE_ON_SPECIFIED_DATE}
  * @param releaseOnDate the day (in the partner's time zone) on which a scheduled release is applied
  *     to everyone; required for {@code RELEASE_ON_SPECIFIED_DATE}, absent for {@code IMMEDIATELY},
- *     after today
+ *     after today and at most 365 days after today, in the partner's time zone
  * @param releaseNotes at most 10,000 characters
  */
 @Serdeable

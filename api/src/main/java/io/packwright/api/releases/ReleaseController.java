@@ -60,10 +60,10 @@ class ReleaseController {
      * Releases the pack's components with their newest shareable packages: {@code IMMEDIATELY}
      * (current at once, applied to every instance; supersedes a pending release) or {@code
      * RELEASE_ON_SPECIFIED_DATE} (pending until the start of {@code releaseOnDate} in the partner's
-     * time zone, then applied to every instance that has not applied it). 202: the release continues
-     * in its workflow. 409 when nothing changed since the newest release, when the pack has no
-     * components or disagreeing extension settings, or when a scheduled release is asked for while
-     * one is pending.
+     * time zone, then applied to every instance that has not applied it; at most 365 days ahead). 202:
+     * the release continues in its workflow. 409 when nothing changed since the newest release, when
+     * the pack has no components or disagreeing extension settings, or when a scheduled release is
+     * asked for while one is pending.
      */
     @Post("/integration-packs/{id}/releases")
     @Status(HttpStatus.ACCEPTED)
@@ -75,7 +75,8 @@ class ReleaseController {
     @ApiResponse(
             responseCode = "400",
             description = "Invalid body; releaseOnDate missing for RELEASE_ON_SPECIFIED_DATE, given for IMMEDIATELY,"
-                    + " or not after today in the partner's time zone",
+                    + " not after today, or more than 365 days after today in the partner's time zone (the detail"
+                    + " names the latest allowed date)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "403",
@@ -106,10 +107,17 @@ class ReleaseController {
                 () -> releases.create(caller, id, body));
     }
 
-    /** The pack's releases, newest first. */
+    /**
+     * The pack's releases, newest first. A page holds at most {@code limit} releases and about 1 MB of
+     * them: releases with many components and long notes can end a page early, with a {@code
+     * nextPageToken}.
+     */
     @Get("/integration-packs/{id}/releases")
     @Operation(operationId = "listReleases")
-    @ApiResponse(responseCode = "200", description = "A page of releases, newest first")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of releases, newest first: at most limit and about 1 MB of them; fewer than limit"
+                    + " while nextPageToken is set can mean that the page is full by size")
     @ApiResponse(
             responseCode = "400",
             description = "An id in the path is not a UUID, or invalid limit or pageToken",
@@ -152,11 +160,14 @@ class ReleaseController {
 
     /**
      * The release's per-instance ledger in instance order: {@code APPLIED} (with mode), {@code FAILED}
-     * (with the reason) and, while the release is open, {@code PENDING} instances.
+     * (with the reason) and, while the release is open, {@code PENDING} instances. A page holds at
+     * most {@code limit} entries and about 1 MB of them, so long failure reasons can end a page early.
      */
     @Get("/releases/{releaseId}/instances")
     @Operation(operationId = "listReleaseInstances")
-    @ApiResponse(responseCode = "200", description = "A page of the ledger, in instance order")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of the ledger, in instance order: at most limit and about 1 MB of entries")
     @ApiResponse(
             responseCode = "400",
             description = "Unknown status, invalid limit or page token",

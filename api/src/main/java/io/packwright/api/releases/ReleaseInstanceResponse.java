@@ -3,6 +3,7 @@ package io.packwright.api.releases;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.release.LedgerEntry;
+import io.packwright.api.paging.JsonBytes;
 import io.packwright.workflows.release.ApplyMode;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -26,6 +27,14 @@ public record ReleaseInstanceResponse(
         @Nullable @Schema(type = "string") ApplyMode mode,
         @Nullable Instant appliedAt,
         @Nullable String failureReason) {
+
+    // the fields without the failure reason, with room for a long instant
+    private static final int FIXED_BYTES = 240;
+
+    /** About how many bytes the entry takes in a response body. */
+    static long approximateBytes(LedgerEntry entry) {
+        return FIXED_BYTES + JsonBytes.text(entry.failureReason());
+    }
 
     static ReleaseInstanceResponse of(LedgerEntry entry) {
         return new ReleaseInstanceResponse(

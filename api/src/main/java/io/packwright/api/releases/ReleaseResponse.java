@@ -3,6 +3,8 @@ package io.packwright.api.releases;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.release.ReleaseRecord;
+import io.packwright.activities.store.release.ReleaseStore;
+import io.packwright.api.paging.JsonBytes;
 import io.packwright.workflows.release.ReleaseSchedule;
 import io.packwright.workflows.release.ReleaseStatus;
 import java.time.Instant;
@@ -26,7 +28,7 @@ import java.util.UUID;
  * @param createdAt when it was created
  * @param startedAt when it became the pack's current release and started being applied
  * @param completedAt when it reached its final status
- * @param components the content, frozen at creation
+ * @param components the content, frozen at creation: the pack's members then, so at most 100
  * @param workflowId its Temporal workflow
  * @param progress how far it got
  */
@@ -47,6 +49,22 @@ public record ReleaseResponse(
         List<Component> components,
         String workflowId,
         Progress progress) {
+
+    // the fields without notes and components, with room for long counts
+    private static final int FIXED_BYTES = 800;
+    // one component without its name, type and version
+    private static final int COMPONENT_BYTES = 200;
+
+    /**
+     * About how many bytes the release takes in a response body, from its row and the size of its
+     * content, before that is loaded.
+     */
+    static long approximateBytes(ReleaseRecord release, ReleaseStore.ContentSize content) {
+        return FIXED_BYTES
+                + JsonBytes.text(release.releaseNotes())
+                + (long) COMPONENT_BYTES * content.components()
+                + content.textBytes();
+    }
 
     static ReleaseResponse of(ReleaseRecord release) {
         long applied = release.appliedManually() + release.appliedAutomatically();

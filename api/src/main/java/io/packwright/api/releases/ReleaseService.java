@@ -22,10 +22,10 @@ import io.packwright.workflows.release.ReleaseSchedule;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -34,9 +34,6 @@ import java.util.UUID;
  */
 @Singleton
 class ReleaseService {
-
-    /** How long the release window lasts. */
-    static final Duration WINDOW = Duration.ofHours(1);
 
     private final IntegrationPackRepository packs;
     private final IntegrationPackStore summaries;
@@ -70,8 +67,7 @@ class ReleaseService {
         UUID partner = tenancy.packManager(caller);
         ZoneId zone = ZoneId.of(caller.account().timeZone());
         Instant now = clock.instant();
-        Instant windowStart = null;
-        Instant windowEnd = null;
+        ReleaseWindow window = null;
         if (request.releaseSchedule() == ReleaseSchedule.IMMEDIATELY) {
             if (request.releaseOnDate() != null) {
                 throw ApiException.invalidField(
@@ -79,22 +75,7 @@ class ReleaseService {
                         "must be absent for IMMEDIATELY; use RELEASE_ON_SPECIFIED_DATE to release on a date");
             }
         } else {
-            LocalDate date = request.releaseOnDate();
-            if (date == null) {
-                throw ApiException.invalidField(
-                        "releaseOnDate", "is required for RELEASE_ON_SPECIFIED_DATE (a date such as 2026-12-01)");
-            }
-            LocalDate today = LocalDate.ofInstant(now, zone);
-            if (!date.isAfter(today)) {
-                throw ApiException.invalidField(
-                        "releaseOnDate",
-                        "must be after today (" + today + " in your time zone " + zone
-                                + "); use IMMEDIATELY to release now");
-            }
-            // the first valid instant of that day: where a DST change skips midnight, the day
-            // starts at the end of the gap
-            windowStart = date.atStartOfDay(zone).toInstant();
-            windowEnd = windowStart.plus(WINDOW);
+            window = ReleaseWindow.of("releaseOnDate", request.releaseOnDate(), zone, now);
         }
         packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
         PackSummary pack = summaries.findSummary(partner, packId).orElseThrow(() -> IntegrationPacks.notFound(packId));
@@ -125,8 +106,8 @@ class ReleaseService {
                 packId,
                 request.releaseSchedule(),
                 request.releaseOnDate(),
-                windowStart,
-                windowEnd,
+                window == null ? null : window.start(),
+                window == null ? null : window.end(),
                 request.releaseNotes(),
                 now));
         events.publishEvent(new ReleaseCreated(created));
@@ -139,13 +120,25 @@ class ReleaseService {
     public PageResponse<ReleaseResponse> list(Caller caller, UUID packId, PageRequest page) {
         UUID partner = tenancy.packManager(caller);
         packs.findLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
-        return page.toPage(
-                releases.findPage(partner, packId, page.before(), page.fetchSize()),
-                ReleaseRecord::id,
-                ReleaseResponse::of);
+        // a release holds up to 100 components and 10,000 characters of notes: the page is cut by their
+        // size first, and only the components of the releases on it are loaded
+        List<ReleaseRecord> rows = releases.findPageWithoutComponents(partner, packId, page.before(), page.fetchSize());
+        Map<UUID, ReleaseStore.ContentSize> sizes =
+                releases.contentSizes(rows.stream().map(ReleaseRecord::id).toList());
+        return page.slice(
+                        rows,
+                        ReleaseRecord::id,
+                        release -> ReleaseResponse.approximateBytes(
+                                release, sizes.getOrDefault(release.id(), ReleaseStore.ContentSize.NONE)))
+                .mapAll(shown -> releases.withComponents(shown).stream()
+                        .map(ReleaseResponse::of)
+                        .toList());
     }
 
-    /** One release of the partner's packs. */
+    /**
+     * One release of the partner's packs: its components are the pack's members when it was created,
+     * at most {@link io.packwright.activities.store.pack.IntegrationPackStore#MAX_MEMBERS}.
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
     public ReleaseResponse get(Caller caller, UUID releaseId) {
         return ReleaseResponse.of(find(caller, releaseId));
@@ -156,10 +149,12 @@ class ReleaseService {
     public PageResponse<ReleaseInstanceResponse> instances(
             Caller caller, UUID releaseId, @Nullable LedgerEntry.Status status, PageRequest page) {
         ReleaseRecord release = find(caller, releaseId);
-        return page.toPage(
-                releases.ledgerPage(release, status, page.after(), page.fetchSize()),
-                LedgerEntry::instanceId,
-                ReleaseInstanceResponse::of);
+        // failure reasons vary in length; everything else of an entry has a fixed size
+        return page.slice(
+                        releases.ledgerPage(release, status, page.after(), page.fetchSize()),
+                        LedgerEntry::instanceId,
+                        ReleaseInstanceResponse::approximateBytes)
+                .map(ReleaseInstanceResponse::of);
     }
 
     private ReleaseRecord find(Caller caller, UUID releaseId) {

@@ -11,7 +11,9 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.packwright.activities.store.TestDatabase;
 import io.packwright.activities.store.TestDatabases;
 import io.packwright.activities.temporal.TestTemporalServer;
+import io.packwright.api.paging.PageRequest;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -113,6 +115,39 @@ public abstract class ApiTestBase implements TestPropertyProvider {
             pageToken = (String) page.get("nextPageToken");
         } while (pageToken != null);
         return all;
+    }
+
+    /**
+     * Every page of a list, read with {@code pageSize}; each must hold at most {@code pageSize} items
+     * and, unless it holds a single item, at most {@link PageRequest#MAX_PAGE_BYTES} of body.
+     */
+    protected List<ApiResponse> pagesWithinBudget(String path, String token, int pageSize) {
+        List<ApiResponse> pages = new ArrayList<>();
+        String pageToken = null;
+        do {
+            String separator = path.contains("?") ? "&" : "?";
+            ApiResponse page = api.get(
+                    path + separator + "limit=" + pageSize + (pageToken == null ? "" : "&pageToken=" + pageToken),
+                    token);
+            assertEquals(
+                    200, page.status(), () -> page.status() + " " + page.raw().substring(0, 200));
+            assertTrue(page.items().size() <= pageSize, () -> page.items().size() + " items");
+            int bytes = page.raw().getBytes(StandardCharsets.UTF_8).length;
+            assertTrue(
+                    page.items().size() == 1 || bytes <= PageRequest.MAX_PAGE_BYTES,
+                    () -> page.items().size() + " items in " + bytes + " bytes");
+            pages.add(page);
+            pageToken = (String) page.get("nextPageToken");
+        } while (pageToken != null);
+        return pages;
+    }
+
+    /** The {@code id} field of every item of these pages, in order. */
+    protected static List<Object> itemIds(List<ApiResponse> pages, String idField) {
+        return pages.stream()
+                .flatMap(page -> page.items().stream())
+                .map(item -> item.get(idField))
+                .toList();
     }
 
     /** Asserts that a 400 problem names {@code field} with a message. */

@@ -19,6 +19,19 @@ import java.util.UUID;
 @Singleton
 public class PackageExtensionStore {
 
+    /**
+     * How much the extensions of one package hold, to estimate the size of a response before they are
+     * loaded.
+     *
+     * @param extensions how many extensions it declares
+     * @param textBytes the UTF-8 bytes of their keys and default values
+     */
+    public record ExtensionsSize(int extensions, long textBytes) {
+
+        /** A package without extensions. */
+        public static final ExtensionsSize NONE = new ExtensionsSize(0, 0);
+    }
+
     private final JdbcOperations jdbc;
 
     PackageExtensionStore(JdbcOperations jdbc) {
@@ -47,8 +60,8 @@ public class PackageExtensionStore {
     }
 
     /**
-     * The extensions of each of {@code packagedComponentIds}, ordered by key; a package without
-     * extensions maps to an empty list.
+     * The extensions of each of {@code packagedComponentIds} (the packages of one page, or one), ordered
+     * by key; a package without extensions maps to an empty list.
      */
     public Map<UUID, List<PackageExtension>> findByPackages(Collection<UUID> packagedComponentIds) {
         Map<UUID, List<PackageExtension>> byPackage = new HashMap<>();
@@ -64,17 +77,45 @@ public class PackageExtensionStore {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     byPackage
-                            .get(rows.getObject(1, UUID.class))
+                            .get(rows.getObject("packaged_component_id", UUID.class))
                             .add(new PackageExtension(
-                                    rows.getString(2),
-                                    ExtensionKind.valueOf(rows.getString(3)),
-                                    rows.getBoolean(4),
-                                    rows.getBoolean(5),
-                                    rows.getString(6)));
+                                    rows.getString("key"),
+                                    ExtensionKind.valueOf(rows.getString("kind")),
+                                    rows.getBoolean("required"),
+                                    rows.getBoolean("secret"),
+                                    rows.getString("default_value")));
                 }
             }
             byPackage.values().forEach(list -> list.sort(Comparator.comparing(PackageExtension::key)));
             return byPackage;
+        });
+    }
+
+    /**
+     * How much the extensions of each of {@code packagedComponentIds} (the packages fetched for one
+     * page) hold, without reading them: a
+     * package without extensions is absent. {@code octet_length} of a stored text reads its length
+     * from the value's header, not the value itself.
+     */
+    public Map<UUID, ExtensionsSize> sizes(Collection<UUID> packagedComponentIds) {
+        Map<UUID, ExtensionsSize> sizes = new HashMap<>();
+        if (packagedComponentIds.isEmpty()) {
+            return sizes;
+        }
+        return jdbc.prepareStatement("""
+                SELECT packaged_component_id, count(*) AS extensions,
+                       sum(octet_length(key) + COALESCE(octet_length(default_value), 0)) AS text_bytes
+                FROM package_extensions WHERE packaged_component_id = ANY (?)
+                GROUP BY packaged_component_id""", statement -> {
+            statement.setArray(1, statement.getConnection().createArrayOf("uuid", packagedComponentIds.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    sizes.put(
+                            rows.getObject("packaged_component_id", UUID.class),
+                            new ExtensionsSize(rows.getInt("extensions"), rows.getLong("text_bytes")));
+                }
+            }
+            return sizes;
         });
     }
 }

@@ -51,6 +51,19 @@ public interface AccountGroupRepository extends GenericRepository<AccountGroupEn
                   AND gp.integration_pack_id = p.id
                   AND g.partner_account_id = p.partner_account_id)""";
 
+    /**
+     * The columns of {@link AccountGroupSummary} for the group row {@code g}. The counts are index
+     * scans of the group's members and resources (primary keys); only live packs count.
+     */
+    String GROUP_SUMMARY = """
+            SELECT g.id, g.name,
+                   (SELECT count(*) FROM account_group_members m WHERE m.account_group_id = g.id) AS account_count,
+                   (SELECT count(*) FROM account_group_packs gp
+                     JOIN integration_packs p ON p.id = gp.integration_pack_id
+                     WHERE gp.account_group_id = g.id AND p.deleted_at IS NULL) AS integration_pack_count
+            FROM account_groups g
+            """;
+
     // --- groups ---
 
     /**
@@ -78,18 +91,20 @@ public interface AccountGroupRepository extends GenericRepository<AccountGroupEn
     @Query("SELECT * FROM account_groups WHERE id = :id AND partner_account_id = :partnerAccountId FOR SHARE")
     Optional<AccountGroupEntity> findOwnedForShare(UUID id, UUID partnerAccountId);
 
+    /** The group {@code id} of {@code partnerAccountId} with its counts. */
+    @Query(GROUP_SUMMARY + "WHERE g.id = :id AND g.partner_account_id = :partnerAccountId")
+    Optional<AccountGroupSummary> findOwnedSummary(UUID id, UUID partnerAccountId);
+
     /**
-     * One page of a partner's groups in creation order.
+     * One page of a partner's groups in creation order, with their counts.
      *
      * @param partnerAccountId the partner
      * @param after the last id of the previous page, or the nil UUID for the first page
      * @param limit the page size
      */
-    @Query("""
-            SELECT * FROM account_groups
-            WHERE partner_account_id = :partnerAccountId AND id > :after
-            ORDER BY id LIMIT :limit""")
-    List<AccountGroupEntity> findPage(UUID partnerAccountId, UUID after, int limit);
+    @Query(GROUP_SUMMARY
+            + "WHERE g.partner_account_id = :partnerAccountId AND g.id > :after ORDER BY g.id LIMIT :limit")
+    List<AccountGroupSummary> findSummaryPage(UUID partnerAccountId, UUID after, int limit);
 
     /**
      * Deletes a partner's group with its memberships and pack resources (the accounts and packs
@@ -121,13 +136,37 @@ public interface AccountGroupRepository extends GenericRepository<AccountGroupEn
     @Query("DELETE FROM account_group_members WHERE account_group_id = :accountGroupId AND account_id = :accountId")
     int removeMember(UUID accountGroupId, UUID accountId);
 
-    /** The member accounts of these groups, by group, then by account id (creation order). */
+    /**
+     * The first {@code perGroup} member accounts of each of these groups, by group, then by account
+     * id (creation order). Each group costs one index range scan that stops after {@code perGroup}
+     * entries, however many members it has.
+     *
+     * @param accountGroupIds the groups of one page (bounded by its size)
+     * @param perGroup how many members of each group at most
+     */
     @Query("""
-            SELECT account_group_id, account_id AS target_id
-            FROM account_group_members
-            WHERE account_group_id IN (:accountGroupIds)
-            ORDER BY account_group_id, account_id""")
-    List<AccountGroupLink> findMembers(Collection<UUID> accountGroupIds);
+            SELECT g.id AS account_group_id, listed.account_id AS target_id
+            FROM account_groups g
+            CROSS JOIN LATERAL (
+                SELECT account_id FROM account_group_members
+                WHERE account_group_id = g.id ORDER BY account_id LIMIT :perGroup) listed
+            WHERE g.id IN (:accountGroupIds)
+            ORDER BY g.id, listed.account_id""")
+    List<AccountGroupLink> findFirstMembers(Collection<UUID> accountGroupIds, int perGroup);
+
+    /**
+     * One page of the member accounts of a group, by account id (creation order).
+     *
+     * @param accountGroupId the group
+     * @param after the last account id of the previous page, or the nil UUID for the first page
+     * @param limit the page size
+     */
+    @Query("""
+            SELECT m.account_id, a.name AS account_name, m.added_at
+            FROM account_group_members m JOIN accounts a ON a.id = m.account_id
+            WHERE m.account_group_id = :accountGroupId AND m.account_id > :after
+            ORDER BY m.account_id LIMIT :limit""")
+    List<AccountGroupMember> findMemberPage(UUID accountGroupId, UUID after, int limit);
 
     // --- pack resources ---
 
@@ -163,16 +202,39 @@ public interface AccountGroupRepository extends GenericRepository<AccountGroupEn
     int removePack(UUID accountGroupId, UUID packId);
 
     /**
-     * The live (not deleted) pack resources of these groups, by group, then by pack id (creation
-     * order). A deleted pack is invisible here even before its clean-up removed its rows.
+     * The first {@code perGroup} live (not deleted) pack resources of each of these groups, by group,
+     * then by pack id (creation order). A deleted pack is invisible here even before its clean-up
+     * removed its rows. Each group costs one index range scan that stops after {@code perGroup} live
+     * packs.
+     *
+     * @param accountGroupIds the groups of one page (bounded by its size)
+     * @param perGroup how many packs of each group at most
      */
     @Query("""
-            SELECT gp.account_group_id, gp.integration_pack_id AS target_id
-            FROM account_group_packs gp
-            JOIN integration_packs p ON p.id = gp.integration_pack_id
-            WHERE gp.account_group_id IN (:accountGroupIds) AND p.deleted_at IS NULL
-            ORDER BY gp.account_group_id, gp.integration_pack_id""")
-    List<AccountGroupLink> findLivePacks(Collection<UUID> accountGroupIds);
+            SELECT g.id AS account_group_id, shared.integration_pack_id AS target_id
+            FROM account_groups g
+            CROSS JOIN LATERAL (
+                SELECT gp.integration_pack_id FROM account_group_packs gp
+                JOIN integration_packs p ON p.id = gp.integration_pack_id
+                WHERE gp.account_group_id = g.id AND p.deleted_at IS NULL
+                ORDER BY gp.integration_pack_id LIMIT :perGroup) shared
+            WHERE g.id IN (:accountGroupIds)
+            ORDER BY g.id, shared.integration_pack_id""")
+    List<AccountGroupLink> findFirstLivePacks(Collection<UUID> accountGroupIds, int perGroup);
+
+    /**
+     * One page of the live (not deleted) pack resources of a group, by pack id (creation order).
+     *
+     * @param accountGroupId the group
+     * @param after the last pack id of the previous page, or the nil UUID for the first page
+     * @param limit the page size
+     */
+    @Query("""
+            SELECT gp.integration_pack_id, p.name AS integration_pack_name, gp.added_at
+            FROM account_group_packs gp JOIN integration_packs p ON p.id = gp.integration_pack_id
+            WHERE gp.account_group_id = :accountGroupId AND p.deleted_at IS NULL AND gp.integration_pack_id > :after
+            ORDER BY gp.integration_pack_id LIMIT :limit""")
+    List<AccountGroupPack> findLivePackPage(UUID accountGroupId, UUID after, int limit);
 
     // --- visibility to managed accounts ---
 

@@ -20,13 +20,22 @@ import java.util.UUID;
 @Singleton
 public class AttachmentStore {
 
+    /**
+     * The most environments attached to one instance: an instance response lists them all ({@code
+     * environmentIds}), so that list must stay short whatever number of environments an account has.
+     */
+    public static final int MAX_ENVIRONMENTS_PER_INSTANCE = 100;
+
     private final JdbcOperations jdbc;
 
     AttachmentStore(JdbcOperations jdbc) {
         this.jdbc = jdbc;
     }
 
-    /** The environments attached to these instances, by instance, in attachment order. */
+    /**
+     * The environments attached to these instances (one page of them, or one), by instance, in
+     * attachment order: at most {@link #MAX_ENVIRONMENTS_PER_INSTANCE} each.
+     */
     public Map<UUID, List<UUID>> environmentIds(Collection<UUID> instanceIds) {
         Map<UUID, List<UUID>> environments = new LinkedHashMap<>();
         if (instanceIds.isEmpty()) {
@@ -46,6 +55,19 @@ public class AttachmentStore {
             }
             return environments;
         });
+    }
+
+    /** How many environments are attached to the instance. */
+    public int countEnvironments(UUID instanceId) {
+        return jdbc.prepareStatement(
+                "SELECT count(*) AS environments FROM environment_attachments WHERE integration_pack_instance_id = ?",
+                statement -> {
+                    statement.setObject(1, instanceId);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        return rows.getInt("environments");
+                    }
+                });
     }
 
     /**

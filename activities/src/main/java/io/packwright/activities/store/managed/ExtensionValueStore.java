@@ -98,7 +98,7 @@ public class ExtensionValueStore {
         });
     }
 
-    /** The stored extension values of these instances, by instance, then by key. */
+    /** The stored extension values of these instances (one page of them, or one), by instance, then by key. */
     public Map<UUID, List<StoredValue>> values(Collection<UUID> instanceIds) {
         Map<UUID, List<StoredValue>> values = new LinkedHashMap<>();
         if (instanceIds.isEmpty()) {

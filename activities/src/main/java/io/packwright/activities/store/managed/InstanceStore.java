@@ -12,7 +12,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -78,6 +81,21 @@ public class InstanceStore {
             int releaseNumber,
             @Nullable LocalDate releaseOnDate,
             @Nullable Instant windowStart) {}
+
+    /**
+     * How much an instance's response embeds, to estimate its size before it is loaded.
+     *
+     * @param extensionValues how many extension values it has
+     * @param textBytes the UTF-8 bytes of their keys and of the plain (not secret) values
+     * @param secretValues how many of the values are secret (never shown, so their length does not
+     *     count)
+     * @param environments how many environments are attached to it
+     */
+    public record EmbeddedSize(int extensionValues, long textBytes, int secretValues, int environments) {
+
+        /** An instance without values and environments. */
+        public static final EmbeddedSize NONE = new EmbeddedSize(0, 0, 0, 0);
+    }
 
     /**
      * The release that an instance {@code i} on release {@code r} is waiting for: the pack's newest
@@ -203,6 +221,44 @@ public class InstanceStore {
             statement.setObject(2, after);
             statement.setInt(3, limit);
             return instances(statement);
+        });
+    }
+
+    /**
+     * How much each of {@code instanceIds} (the instances fetched for one page) embeds (extension
+     * values and environments), counted from
+     * index entries and stored lengths without reading the values: {@code octet_length} of a stored
+     * text reads its length from the value's header.
+     */
+    public Map<UUID, EmbeddedSize> embeddedSizes(Collection<UUID> instanceIds) {
+        Map<UUID, EmbeddedSize> sizes = new HashMap<>();
+        if (instanceIds.isEmpty()) {
+            return sizes;
+        }
+        return jdbc.prepareStatement("""
+                SELECT i.id, v.value_count, v.text_bytes, v.secret_count, a.environment_count
+                FROM unnest(?::uuid[]) AS i (id)
+                CROSS JOIN LATERAL (
+                    SELECT count(*) AS value_count,
+                           COALESCE(sum(octet_length(key) + COALESCE(octet_length(value), 0)), 0) AS text_bytes,
+                           count(*) FILTER (WHERE encrypted_value IS NOT NULL) AS secret_count
+                    FROM instance_extension_values WHERE integration_pack_instance_id = i.id) v
+                CROSS JOIN LATERAL (
+                    SELECT count(*) AS environment_count
+                    FROM environment_attachments WHERE integration_pack_instance_id = i.id) a""", statement -> {
+            statement.setArray(1, statement.getConnection().createArrayOf("uuid", instanceIds.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    sizes.put(
+                            rows.getObject("id", UUID.class),
+                            new EmbeddedSize(
+                                    rows.getInt("value_count"),
+                                    rows.getLong("text_bytes"),
+                                    rows.getInt("secret_count"),
+                                    rows.getInt("environment_count")));
+                }
+            }
+            return sizes;
         });
     }
 

@@ -89,22 +89,37 @@ public class PackDeletionStore {
     }
 
     /**
-     * The workflow ids of the releases of {@code packId} whose workflows may still be running: every
-     * release that did not end as {@code RELEASED}.
+     * A release of a deleted pack whose workflow may still be running.
+     *
+     * @param releaseNumber its number, the position of a batch
+     * @param workflowId its workflow's id
      */
-    public List<String> unfinishedReleaseWorkflowIds(UUID packId) {
-        return jdbc.prepareStatement(
-                "SELECT workflow_id FROM releases WHERE integration_pack_id = ? AND status <> 'RELEASED' ORDER BY id",
-                statement -> {
-                    statement.setObject(1, packId);
-                    List<String> ids = new ArrayList<>();
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
-                            ids.add(rows.getString(1));
-                        }
-                    }
-                    return ids;
-                });
+    public record UnfinishedRelease(int releaseNumber, String workflowId) {}
+
+    /**
+     * One batch of the releases of {@code packId} whose workflows may still be running: every release
+     * that did not end as {@code RELEASED}, by release number. A pack can have any number of them
+     * (each immediate release supersedes the one before), so they are read in batches.
+     *
+     * @param afterReleaseNumber the last release number of the previous batch, or 0
+     * @param limit the batch size
+     */
+    public List<UnfinishedRelease> unfinishedReleases(UUID packId, int afterReleaseNumber, int limit) {
+        return jdbc.prepareStatement("""
+                SELECT release_number, workflow_id FROM releases
+                WHERE integration_pack_id = ? AND release_number > ? AND status <> 'RELEASED'
+                ORDER BY release_number LIMIT ?""", statement -> {
+            statement.setObject(1, packId);
+            statement.setInt(2, afterReleaseNumber);
+            statement.setInt(3, limit);
+            List<UnfinishedRelease> releases = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    releases.add(new UnfinishedRelease(rows.getInt("release_number"), rows.getString("workflow_id")));
+                }
+            }
+            return releases;
+        });
     }
 
     /**

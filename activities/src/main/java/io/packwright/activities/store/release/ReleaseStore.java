@@ -16,6 +16,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,19 +223,50 @@ public class ReleaseStore {
 
     /**
      * One page of the releases of the live pack {@code packId} of {@code partnerAccountId}, newest
-     * first (ids are time-ordered, and release numbers grow with them).
+     * first (ids are time-ordered, and release numbers grow with them), <em>without</em> their
+     * components: their {@code components()} are empty until {@link #withComponents} loads them, so
+     * that a caller can cut the page by {@link #contentSizes} first and load only what it shows.
      *
      * @param before the id of the last release of the previous page, or the largest UUID
      */
-    public List<ReleaseRecord> findPage(UUID partnerAccountId, UUID packId, UUID before, int limit) {
-        return withComponents(jdbc.prepareStatement(
+    public List<ReleaseRecord> findPageWithoutComponents(UUID partnerAccountId, UUID packId, UUID before, int limit) {
+        return jdbc.prepareStatement(
                 SELECT + " AND r.integration_pack_id = ? AND r.id < ? ORDER BY r.id DESC LIMIT ?", statement -> {
                     statement.setObject(1, partnerAccountId);
                     statement.setObject(2, packId);
                     statement.setObject(3, before);
                     statement.setInt(4, limit);
                     return releases(statement);
-                }));
+                });
+    }
+
+    /**
+     * How much the frozen content of each of {@code releaseIds} (the releases fetched for one page)
+     * holds, without reading it: a release
+     * without components is absent. {@code octet_length} of a stored text reads its length from the
+     * value's header.
+     */
+    public Map<UUID, ContentSize> contentSizes(Collection<UUID> releaseIds) {
+        Map<UUID, ContentSize> sizes = new HashMap<>();
+        if (releaseIds.isEmpty()) {
+            return sizes;
+        }
+        return jdbc.prepareStatement("""
+                SELECT release_id, count(*) AS components,
+                       sum(octet_length(component_name) + octet_length(component_type)
+                           + octet_length(package_version)) AS text_bytes
+                FROM release_components WHERE release_id = ANY (?)
+                GROUP BY release_id""", statement -> {
+            statement.setArray(1, statement.getConnection().createArrayOf("uuid", releaseIds.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    sizes.put(
+                            rows.getObject("release_id", UUID.class),
+                            new ContentSize(rows.getInt("components"), rows.getLong("text_bytes")));
+                }
+            }
+            return sizes;
+        });
     }
 
     /**
@@ -300,7 +333,12 @@ public class ReleaseStore {
         });
     }
 
-    private List<ReleaseRecord> withComponents(List<ReleaseRecord> releases) {
+    /**
+     * These releases (one page of them, or one) with their frozen content, loaded in one query: at
+     * most {@code IntegrationPackStore.MAX_MEMBERS} components each, the members they were created
+     * from.
+     */
+    public List<ReleaseRecord> withComponents(List<ReleaseRecord> releases) {
         if (releases.isEmpty()) {
             return releases;
         }
@@ -378,6 +416,18 @@ public class ReleaseStore {
     private static Instant instant(ResultSet rows, int column) throws SQLException {
         Timestamp timestamp = rows.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /**
+     * How much the frozen content of a release holds.
+     *
+     * @param components how many components it holds
+     * @param textBytes the UTF-8 bytes of their names, types and package versions
+     */
+    public record ContentSize(int components, long textBytes) {
+
+        /** A release without components. */
+        public static final ContentSize NONE = new ContentSize(0, 0);
     }
 
     /**

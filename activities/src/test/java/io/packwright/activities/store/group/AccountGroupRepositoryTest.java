@@ -153,7 +153,7 @@ class AccountGroupRepositoryTest {
 
         assertFalse(groups.isPackVisibleToAccount(pack, account), "deleted, while its clean-up has not run yet");
         assertEquals(List.of(), visible(account));
-        assertEquals(List.of(), groups.findLivePacks(List.of(group)), "a group lists live packs only");
+        assertEquals(List.of(), groups.findFirstLivePacks(List.of(group), 100), "a group lists live packs only");
         assertEquals(
                 1,
                 count("SELECT count(*) FROM account_group_packs WHERE account_group_id = ?", group),
@@ -297,8 +297,8 @@ class AccountGroupRepositoryTest {
         assertEquals(0, groups.addMember(group, account, Instant.now()));
         assertEquals(1, groups.addPack(group, pack, Instant.now()));
         assertEquals(0, groups.addPack(group, pack, Instant.now()));
-        assertEquals(List.of(new AccountGroupLink(group, account)), groups.findMembers(List.of(group)));
-        assertEquals(List.of(new AccountGroupLink(group, pack)), groups.findLivePacks(List.of(group)));
+        assertEquals(List.of(new AccountGroupLink(group, account)), groups.findFirstMembers(List.of(group), 100));
+        assertEquals(List.of(new AccountGroupLink(group, pack)), groups.findFirstLivePacks(List.of(group), 100));
     }
 
     @Test
