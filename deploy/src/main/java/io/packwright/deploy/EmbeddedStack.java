@@ -132,6 +132,9 @@ public final class EmbeddedStack {
         Map<String, String> common = new HashMap<>(database.environment());
         common.put("TEMPORAL_ADDRESS", temporalAddress);
         common.put("TEMPORAL_NAMESPACE", config.temporalNamespace());
+        // A development stack: both run on the public secrets key, the api on the printed tokens'
+        // secret, which may be the public development one.
+        common.put("PACKWRIGHT_DEVELOPMENT_MODE", "true");
         Map<String, String> apiEnvironment = new HashMap<>(common);
         apiEnvironment.put("PACKWRIGHT_JWT_SECRET", config.jwtSecret());
         Map<String, String> workerEnvironment = new HashMap<>(common);
