@@ -25,7 +25,8 @@ class KubernetesManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Pattern VARIABLE = Pattern.compile("`([A-Z][A-Z0-9_]+)`");
     /** Read by the api and the worker, but set only by the embedded stack, never by a deployment. */
-    private static final Set<String> NOT_FOR_A_DEPLOYMENT = Set.of("PACKWRIGHT_DEVELOPMENT_MODE");
+    private static final Set<String> NOT_FOR_A_DEPLOYMENT =
+            Set.of("PACKWRIGHT_DEVELOPMENT_MODE", "PACKWRIGHT_EXIT_ON_STDIN_EOF");
 
     @Test
     void everyVariableOfTheApiAndTheWorkerHasItsPlaceInTheManifests() throws IOException {
