@@ -26,6 +26,7 @@ final class PostgresWatchdog {
     /** The name of the watchdog's shell process ({@code $0}), visible in its command line. */
     static final String NAME = "packwright-postgres-watchdog";
 
+    // held, never read: the launcher's end of the pipe lives with it
     private final Process process;
 
     private PostgresWatchdog(Process process) {
@@ -52,9 +53,5 @@ final class PostgresWatchdog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the PostgreSQL watchdog (/bin/sh)", e);
         }
-    }
-
-    long pid() {
-        return process.pid();
     }
 }
