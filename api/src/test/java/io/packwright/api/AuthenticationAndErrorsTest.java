@@ -16,7 +16,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** 401 for every kind of bad token, and problem+json for every error the framework raises. */
+/**
+ * 401 for every kind of bad token, one without {@code exp} too, and problem+json for every error the
+ * framework raises.
+ */
 class AuthenticationAndErrorsTest extends ApiTestBase {
 
     private UUID partner;
@@ -48,6 +51,14 @@ class AuthenticationAndErrorsTest extends ApiTestBase {
     @Test
     void expiredTokenIs401() {
         assertProblem(401, api.get("/api/v1/accounts/" + partner, Tokens.expired(partner)));
+    }
+
+    @Test
+    void tokenWithoutExpiryIs401() {
+        assertProblem(
+                401, api.get("/api/v1/accounts/" + partner, Tokens.sign(Tokens.claims(partner.toString(), List.of()))));
+        String admin = Tokens.sign(Tokens.claims("admin", List.of("ADMIN")));
+        assertProblem(401, api.get("/api/v1/accounts", admin));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.packwright.deploy;
 
+import io.packwright.activities.lifecycle.StdinEofExit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One application of the stack (api or worker) running as its own JVM, its output in a log file,
- * its readiness told by its Micronaut {@code /health} endpoint.
+ * its readiness told by its Micronaut {@code /health} endpoint. Its standard input is a pipe that
+ * only this launcher holds, and the application exits when it ends ({@link StdinEofExit}): so it
+ * also stops when the launcher is killed.
  */
 final class ChildProcess implements AutoCloseable {
 
@@ -84,8 +87,9 @@ final class ChildProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
             builder.environment().putAll(environment);
+            builder.environment().put(StdinEofExit.ENVIRONMENT_VARIABLE, "true");
+            // stdin stays a pipe, open until this process ends, however it ends
             Process process = builder.start();
-            process.getOutputStream().close();
             LOG.info("{} started (pid {}), log {}", name, process.pid(), logFile);
             return new ChildProcess(name, process, logFile, healthUri, classDataSharing);
         } catch (IOException e) {

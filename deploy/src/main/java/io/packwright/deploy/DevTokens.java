@@ -20,9 +20,6 @@ import java.util.UUID;
  */
 final class DevTokens {
 
-    /** The api's built-in HS256 secret when {@code PACKWRIGHT_JWT_SECRET} is unset (its application.yml). */
-    static final String DEV_SECRET = "packwright-dev-secret-change-me-0123456789abcdef";
-
     /** How long the printed development tokens are valid. */
     static final Duration ADMIN_TOKEN_VALIDITY = Duration.ofDays(30);
 

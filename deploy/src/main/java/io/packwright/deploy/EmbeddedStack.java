@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * admin token once both answer {@code /health}, and stops everything in reverse order on
  * SIGTERM/SIGINT or when a child dies.
  *
+ * <p>Killed (SIGKILL), the launcher runs no code, so what it started stops by itself: the api and
+ * the worker exit when their standard input, a pipe only the launcher holds, ends ({@link
+ * ChildProcess}); a {@link PostgresWatchdog} stops PostgreSQL the same way; the Temporal test
+ * server runs inside the launcher. Should a server survive all the same, the next start on the data
+ * directory stops it, which the {@link DataDirectoryLock} makes safe.
+ *
  * <p>Exit codes: 143 after SIGTERM and 130 after SIGINT (the JVM's own, after a clean stop), 1 when
  * the stack could not start or a child died, 2 for a configuration error.
  */
@@ -41,6 +47,7 @@ public final class EmbeddedStack {
 
     static final String DATABASE = "packwright";
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration LEFT_BEHIND_STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
     private static final int LOG_TAIL_LINES = 60;
@@ -50,6 +57,10 @@ public final class EmbeddedStack {
     private final String javaExecutable;
     private final Deque<Component> running = new ArrayDeque<>();
     private volatile boolean stopping;
+    // Held until the launcher exits: the lock of the data directory, and the pipe whose end tells
+    // the watchdog that the launcher is gone.
+    private DataDirectoryLock dataDirectoryLock;
+    private PostgresWatchdog postgresWatchdog;
 
     EmbeddedStack(StackConfig config, Path stackDirectory, String javaExecutable) {
         this.config = config;
@@ -117,6 +128,7 @@ public final class EmbeddedStack {
     private Started start() throws InterruptedException {
         Instant launched = ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
         LOG.info("Starting the Packwright embedded stack, data in {}", config.dataDirectory());
+        dataDirectoryLock = DataDirectoryLock.acquire(config.dataDirectory());
         Path workerJar = requireJar("packwright-worker.jar");
         Path apiJar = requireJar("packwright-api.jar");
         Database database = config.embeddedPostgres() ? startPostgres() : externalDatabase();
@@ -132,6 +144,9 @@ public final class EmbeddedStack {
         Map<String, String> common = new HashMap<>(database.environment());
         common.put("TEMPORAL_ADDRESS", temporalAddress);
         common.put("TEMPORAL_NAMESPACE", config.temporalNamespace());
+        // A development stack: both run on the public secrets key, the api on the printed tokens'
+        // secret, which may be the public development one.
+        common.put("PACKWRIGHT_DEVELOPMENT_MODE", "true");
         Map<String, String> apiEnvironment = new HashMap<>(common);
         apiEnvironment.put("PACKWRIGHT_JWT_SECRET", config.jwtSecret());
         Map<String, String> workerEnvironment = new HashMap<>(common);
@@ -208,17 +223,9 @@ public final class EmbeddedStack {
         return 1;
     }
 
-    private Database startPostgres() {
+    private Database startPostgres() throws InterruptedException {
         Path directory = config.postgresDirectory();
-        Optional<PostmasterPidFile> running = PostmasterPidFile.read(directory)
-                .filter(pidFile -> pidFile.runningProcess().isPresent());
-        if (running.isPresent()) {
-            long pid = running.get().pid();
-            throw new IllegalStateException("PostgreSQL (pid " + pid + ") already runs on " + directory
-                    + ": another Packwright stack uses this data directory, or a launcher that was killed left it"
-                    + " behind. Stop that stack, or end the leftover server with 'kill -INT " + pid + "' (and any"
-                    + " leftover packwright-api/packwright-worker java processes), then start again.");
-        }
+        stopLeftBehindServer(directory);
         if (Files.exists(directory.resolve("PG_VERSION"))) {
             LOG.info("Starting PostgreSQL on the existing cluster in {}", directory);
         } else {
@@ -243,10 +250,48 @@ public final class EmbeddedStack {
                             + " (set PACKWRIGHT_POSTGRES_PORT to a free port, or 0): " + rootMessage(e),
                     e);
         }
+        watchPostgres(directory);
         postgres.createDatabaseIfMissing(DATABASE);
         String jdbcUrl = postgres.jdbcUrl(DATABASE);
         LOG.info("PostgreSQL is up: {}", jdbcUrl);
         return new Database(jdbcUrl, EmbeddedPostgresServer.SUPERUSER, "");
+    }
+
+    /**
+     * Stops a server that still runs on {@code directory}. This launcher holds the data directory's
+     * lock, so no other stack runs it: a launcher that was killed left it behind, together with its
+     * watchdog (killed along, or while the server was starting).
+     */
+    private static void stopLeftBehindServer(Path directory) throws InterruptedException {
+        Optional<PostmasterPidFile> leftBehind = PostmasterPidFile.read(directory)
+                .filter(pidFile -> pidFile.runningProcess().isPresent());
+        if (leftBehind.isEmpty()) {
+            return;
+        }
+        long pid = leftBehind.get().pid();
+        LOG.warn(
+                "PostgreSQL (pid {}) still runs on {}, left behind by a launcher that was killed; stopping it",
+                pid,
+                directory);
+        if (!leftBehind.get().stop(LEFT_BEHIND_STOP_TIMEOUT)) {
+            throw new IllegalStateException("PostgreSQL (pid " + pid + ") on " + directory + ", left behind by a"
+                    + " launcher that was killed, did not stop within " + LEFT_BEHIND_STOP_TIMEOUT.toSeconds()
+                    + " s; end it with 'kill -INT " + pid + "', then start again.");
+        }
+    }
+
+    /** From now on a watchdog stops the server if this launcher is killed; see {@link PostgresWatchdog}. */
+    private void watchPostgres(Path directory) {
+        Optional<PostmasterPidFile> server = PostmasterPidFile.read(directory);
+        if (server.isEmpty()) {
+            LOG.warn("{} has no postmaster.pid: PostgreSQL would outlive a killed launcher", directory);
+            return;
+        }
+        try {
+            postgresWatchdog = PostgresWatchdog.start(server.get().pid(), directory);
+        } catch (UncheckedIOException e) {
+            LOG.warn("{}: PostgreSQL would outlive a killed launcher (the next start stops it)", e.getMessage());
+        }
     }
 
     /**

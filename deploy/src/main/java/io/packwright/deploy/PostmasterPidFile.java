@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
  * The {@code postmaster.pid} of a PostgreSQL data directory: which server runs on it, and since
  * when. The embedded PostgreSQL runs detached from the launcher ({@code pg_ctl} starts it in a
  * session of its own), so a launcher that dies, or stops in the middle of starting it, can leave it
- * running; this file is how the stack finds such a server.
+ * running when its {@link PostgresWatchdog} could not stop it; this file is how the stack finds
+ * such a server.
  *
  * @param pid the postmaster's process id
  * @param started when it started
@@ -49,7 +50,10 @@ record PostmasterPidFile(long pid, Instant started) {
     }
 
     /**
-     * Asks the server for a shutdown (SIGTERM: PostgreSQL's smart shutdown) and waits for it.
+     * Asks the server for a fast shutdown and waits for it. SIGINT, not SIGTERM: a smart shutdown
+     * would wait for every client to disconnect, and a left-behind server may still have the
+     * sessions of applications that outlived their launcher. A fast shutdown ends them and still
+     * shuts down cleanly (no recovery at the next start).
      *
      * @return whether it stopped within {@code timeout}
      */
@@ -58,7 +62,16 @@ record PostmasterPidFile(long pid, Instant started) {
         if (process.isEmpty()) {
             return true;
         }
-        process.get().destroy();
+        try {
+            // Java signals processes with SIGTERM and SIGKILL only
+            new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
+        } catch (IOException noKillCommand) {
+            process.get().destroy();
+        }
         try {
             process.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;

@@ -1,5 +1,6 @@
 package io.packwright.deploy;
 
+import io.packwright.activities.config.PublicSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -93,7 +94,7 @@ record StackConfig(
                 port(env, "PACKWRIGHT_TEMPORAL_PORT", 7233),
                 port(env, "MICRONAUT_SERVER_PORT", 8080),
                 port(env, "PACKWRIGHT_WORKER_PORT", 8081),
-                secret == null ? DevTokens.DEV_SECRET : secret,
+                secret == null ? PublicSecrets.DEVELOPMENT_JWT_SECRET : secret,
                 Arrays.stream(javaOptions.trim().split("\\s+"))
                         .filter(option -> !option.isEmpty())
                         .toList(),
@@ -109,7 +110,7 @@ record StackConfig(
     }
 
     boolean devSecret() {
-        return DevTokens.DEV_SECRET.equals(jwtSecret);
+        return PublicSecrets.DEVELOPMENT_JWT_SECRET.equals(jwtSecret);
     }
 
     Path postgresDirectory() {

@@ -29,9 +29,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launcher jar as a user runs it: a real process that starts PostgreSQL, the Temporal test
  * server, the worker and the api, every one on a free port, driven over HTTP; then stopped with
- * SIGTERM and started again on the same data directory.
+ * SIGTERM, or killed with SIGKILL, and started again on the same data directory.
  */
 class EmbeddedStackIT {
 
@@ -56,6 +58,9 @@ class EmbeddedStackIT {
 
     private static final Duration BANNER_TIMEOUT = Duration.ofSeconds(240);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    /** How long what a killed launcher started may take to stop: above the 60 s after which an application halts. */
+    private static final Duration KILLED_TIMEOUT = Duration.ofSeconds(90);
+
     private static final Pattern BANNER_VALUE = Pattern.compile("^([A-Z_]+)=(\\S+)$");
     private static final String PARTNER_ACCOUNT = "{\"name\":\"Acme Partner\",\"type\":\"PARTNER\","
             + "\"timeZone\":\"Europe/Berlin\",\"features\":{\"integrationPackManagement\":true,"
@@ -69,9 +74,13 @@ class EmbeddedStackIT {
     Path dataDirectory;
 
     @AfterEach
-    void killWhatIsLeft() {
+    void killWhatIsLeft() throws InterruptedException {
         for (Launcher launcher : launchers) {
             launcher.kill();
+        }
+        Optional<PostmasterPidFile> leftBehind = PostmasterPidFile.read(dataDirectory.resolve("postgres"));
+        if (leftBehind.isPresent()) {
+            leftBehind.get().stop(STOP_TIMEOUT);
         }
     }
 
@@ -110,6 +119,65 @@ class EmbeddedStackIT {
         assertTrue(second.output().contains("existing cluster"), second.output());
         assertEquals("kept", queryMarker(restarted.get("POSTGRES_JDBC_URL")), "the data survived the restart");
         second.stopAndAssertClean();
+    }
+
+    @Test
+    void aKilledLauncherLeavesNothingRunningAndTheNextStartWorks() throws Exception {
+        String secret = "embedded-stack-it-" + UUID.randomUUID();
+        Path cluster = dataDirectory.resolve("postgres");
+
+        Launcher first = launch(secret, 3);
+        Map<String, String> banner = first.awaitBanner();
+        sql(
+                banner.get("POSTGRES_JDBC_URL"),
+                "CREATE TABLE embedded_stack_it (marker text)",
+                "INSERT INTO embedded_stack_it VALUES ('kept')");
+        List<ProcessHandle> stack = first.applications();
+        stack.add(postmaster(cluster));
+        first.killWithSigkill();
+        assertAllEnd(stack, "after the launcher was killed", first);
+        assertFalse(
+                Files.exists(cluster.resolve("postmaster.pid")),
+                "the watchdog shut PostgreSQL down cleanly (no postmaster.pid left)");
+
+        // Killed together with its watchdog, as a whole process group may be: PostgreSQL is left behind.
+        Launcher second = launch(secret, 4);
+        assertEquals("kept", queryMarker(second.awaitBanner().get("POSTGRES_JDBC_URL")), "the data survived the kill");
+        List<ProcessHandle> applications = second.applications();
+        ProcessHandle leftBehind = postmaster(cluster);
+        second.watchdog().destroyForcibly();
+        second.killWithSigkill();
+        assertAllEnd(applications, "after the launcher and its watchdog were killed", second);
+        assertTrue(leftBehind.isAlive(), "without its watchdog PostgreSQL outlives the launcher");
+
+        Launcher third = launch(secret, 5);
+        Map<String, String> restarted = third.awaitBanner();
+        assertTrue(third.output().contains("left behind by a launcher that was killed"), third.output());
+        assertFalse(leftBehind.isAlive(), "the next start stopped the server left behind");
+        assertUp(restarted.get("API_URL") + "/health");
+        assertEquals("kept", queryMarker(restarted.get("POSTGRES_JDBC_URL")), "the data survived both kills");
+        third.stopAndAssertClean();
+    }
+
+    /** Every process ends within {@link #KILLED_TIMEOUT}. */
+    private static void assertAllEnd(List<ProcessHandle> processes, String when, Launcher launcher)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + KILLED_TIMEOUT.toNanos();
+        for (ProcessHandle process : processes) {
+            try {
+                process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                fail(process.info() + " still runs " + KILLED_TIMEOUT.toSeconds() + " s " + when + ":\n"
+                        + launcher.output());
+            }
+        }
+    }
+
+    /** The PostgreSQL server running on {@code cluster}. */
+    private static ProcessHandle postmaster(Path cluster) {
+        return PostmasterPidFile.read(cluster)
+                .flatMap(PostmasterPidFile::runningProcess)
+                .orElseThrow(() -> new AssertionError("no PostgreSQL runs on " + cluster));
     }
 
     /** POST /api/v1/accounts as ADMIN created the partner account. */
@@ -204,6 +272,7 @@ class EmbeddedStackIT {
         private final StringBuffer output = new StringBuffer();
         private final Map<String, String> banner = new ConcurrentHashMap<>();
         private final CompletableFuture<Map<String, String>> bannerPrinted = new CompletableFuture<>();
+        private final List<ProcessHandle> seen = new CopyOnWriteArrayList<>();
 
         Launcher(Process process, Path transcript) throws IOException {
             this.process = process;
@@ -253,16 +322,41 @@ class EmbeddedStackIT {
             return bannerPrinted.join();
         }
 
-        /** SIGTERM; the launcher stops api, worker, Temporal and PostgreSQL, then exits. */
-        void stopAndAssertClean() throws InterruptedException {
-            List<ProcessHandle> applications = process.descendants()
+        /** The api and the worker processes. */
+        List<ProcessHandle> applications() {
+            List<ProcessHandle> applications =
+                    new ArrayList<>(descendants("packwright-api.jar", "packwright-worker.jar"));
+            assertEquals(2, applications.size(), "api and worker run as child processes: " + applications);
+            return applications;
+        }
+
+        /** The shell process that stops PostgreSQL when the launcher dies. */
+        ProcessHandle watchdog() {
+            List<ProcessHandle> watchdogs = descendants(PostgresWatchdog.NAME);
+            assertEquals(1, watchdogs.size(), "one PostgreSQL watchdog: " + watchdogs);
+            return watchdogs.get(0);
+        }
+
+        private List<ProcessHandle> descendants(String... commandLineParts) {
+            List<ProcessHandle> found = process.descendants()
                     .filter(child -> child.info()
                             .commandLine()
-                            .filter(line ->
-                                    line.contains("packwright-api.jar") || line.contains("packwright-worker.jar"))
+                            .filter(line -> List.of(commandLineParts).stream().anyMatch(line::contains))
                             .isPresent())
                     .toList();
-            assertEquals(2, applications.size(), "api and worker run as child processes: " + applications);
+            seen.addAll(found);
+            return found;
+        }
+
+        /** SIGKILL: the launcher runs no code, not even its shutdown hook. */
+        void killWithSigkill() throws InterruptedException {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "SIGKILL ends the launcher");
+        }
+
+        /** SIGTERM; the launcher stops api, worker, Temporal and PostgreSQL, then exits. */
+        void stopAndAssertClean() throws InterruptedException {
+            List<ProcessHandle> applications = applications();
 
             // through the handle: Process.destroy() would also close the launcher's output pipe
             long stopping = System.nanoTime();
@@ -284,19 +378,21 @@ class EmbeddedStackIT {
             return output.toString();
         }
 
-        /** After a failed test: a graceful stop first, so that the launcher also stops PostgreSQL. */
+        /**
+         * After a failed test: a graceful stop first, so that the launcher also stops PostgreSQL;
+         * then whatever of its children the test saw and still runs.
+         */
         void kill() {
-            if (!process.isAlive()) {
-                return;
+            if (process.isAlive()) {
+                seen.addAll(process.descendants().toList());
+                process.toHandle().destroy();
+                try {
+                    process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            List<ProcessHandle> descendants = process.descendants().toList();
-            process.toHandle().destroy();
-            try {
-                process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            descendants.forEach(ProcessHandle::destroyForcibly);
+            seen.forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
     }

@@ -497,6 +497,7 @@ class ReleaseEndToEndIT {
         environment.put("DATASOURCES_DEFAULT_PASSWORD", "");
         environment.put("TEMPORAL_ADDRESS", temporal.address());
         environment.put("TEMPORAL_NAMESPACE", NAMESPACE);
+        environment.put("PACKWRIGHT_DEVELOPMENT_MODE", "true");
         environment.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
         environment.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
         ChildProcess child = ChildProcess.start(

@@ -2,6 +2,8 @@ package io.packwright.activities.secrets;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.packwright.activities.config.DevelopmentMode;
+import io.packwright.activities.config.PublicSecrets;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -41,7 +43,10 @@ public class SecretCipher {
     private final SecretKeySpec fingerprintKey;
     private final SecureRandom random = new SecureRandom();
 
-    public SecretCipher(@Value("${packwright.secrets.key:" + DEVELOPMENT_KEY + "}") String base64Key) {
+    public SecretCipher(
+            @Value("${packwright.secrets.key:" + DEVELOPMENT_KEY + "}") String base64Key,
+            DevelopmentMode developmentMode) {
+        developmentMode.requireProductionValue("PACKWRIGHT_SECRETS_KEY", PublicSecrets.isPublicSecretsKey(base64Key));
         byte[] bytes;
         try {
             bytes = java.util.Base64.getDecoder().decode(base64Key.trim());

@@ -10,6 +10,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.context.exceptions.BeanInstantiationException;
 import io.micronaut.context.exceptions.ConfigurationException;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -98,13 +99,18 @@ class TemporalPropertiesTest {
         assertTrue(failure.getMessage().contains("TEMPORAL_TLS_CLIENT_CERT_PATH"), failure.getMessage());
     }
 
-    /** A context that sees {@code environment} as its environment variables, and no others. */
+    /**
+     * A context that sees {@code environment} as its environment variables, and no others; in
+     * development mode, because it runs on the public development secrets key.
+     */
     private static ApplicationContext context(Map<String, Object> environment) {
+        Map<String, Object> variables = new HashMap<>(environment);
+        variables.put("PACKWRIGHT_DEVELOPMENT_MODE", "true");
         return ApplicationContext.builder()
                 .deduceEnvironment(false)
                 .environmentPropertySource(false)
                 .propertySources(PropertySource.of(
-                        "test-environment", environment, PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE))
+                        "test-environment", variables, PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE))
                 .start();
     }
 

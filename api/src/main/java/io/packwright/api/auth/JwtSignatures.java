@@ -2,15 +2,17 @@ package io.packwright.api.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.KeyType;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.security.token.jwt.signature.SignatureConfiguration;
 import io.micronaut.security.token.jwt.signature.jwks.JwksSignatureConfiguration;
 import io.micronaut.security.token.jwt.signature.jwks.JwksSignatureConfigurationProperties;
 import io.micronaut.security.token.jwt.signature.secret.SecretSignature;
 import io.micronaut.security.token.jwt.signature.secret.SecretSignatureConfiguration;
+import io.packwright.activities.config.DevelopmentMode;
+import io.packwright.activities.config.PublicSecrets;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -24,19 +26,22 @@ import java.nio.charset.StandardCharsets;
  * caches the keys without blocking. Beans are declared by interface type: the concrete classes
  * carry {@code @EachProperty}/{@code @EachBean} metadata that would make them vanish without
  * matching {@code micronaut.security.*} properties.
+ *
+ * <p>The secret is checked at start-up ({@link Context}): outside {@link DevelopmentMode} a public
+ * value ({@link PublicSecrets#JWT_SECRETS}, the default among them) stops the application, because
+ * anyone could sign an admin token with it.
  */
 @Factory
 class JwtSignatures {
 
-    /** The development secret; the README tells operators to replace it. */
-    static final String DEV_SECRET = "packwright-dev-secret-change-me-0123456789abcdef";
-
     private static final int MIN_SECRET_BYTES = 32;
 
-    @Singleton
+    @Context
     @Named("packwright-secret")
     @Requires(missingProperty = "packwright.jwt.jwks-url")
-    SignatureConfiguration secretSignature(@Value("${packwright.jwt.secret:" + DEV_SECRET + "}") String secret) {
+    SignatureConfiguration secretSignature(JwtProperties jwt, DevelopmentMode developmentMode) {
+        String secret = jwt.secret();
+        developmentMode.requireProductionValue("PACKWRIGHT_JWT_SECRET", PublicSecrets.isPublicJwtSecret(secret));
         if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
             throw new ConfigurationException("PACKWRIGHT_JWT_SECRET must be at least " + MIN_SECRET_BYTES
                     + " bytes long (HS256 needs a 256-bit key).");
@@ -50,13 +55,11 @@ class JwtSignatures {
     @Singleton
     @Named("packwright-jwks")
     @Requires(property = "packwright.jwt.jwks-url")
-    JwksSignatureConfiguration jwksSignature(
-            @Value("${packwright.jwt.jwks-url}") String url,
-            @Value("${packwright.jwt.jwks-key-type:RSA}") String keyType) {
+    JwksSignatureConfiguration jwksSignature(JwtProperties jwt) {
         JwksSignatureConfigurationProperties configuration =
                 new JwksSignatureConfigurationProperties("packwright-jwks");
-        configuration.setUrl(url);
-        configuration.setKeyType(KeyType.parse(keyType));
+        configuration.setUrl(jwt.jwksUrl());
+        configuration.setKeyType(KeyType.parse(jwt.jwksKeyType()));
         return configuration;
     }
 }

@@ -98,7 +98,11 @@ public final class ApiClient {
     private ApiResponse send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            Object parsed = response.body().isEmpty() ? null : json.readValue(response.body(), Object.class);
+            boolean isJson = response.headers()
+                    .firstValue("content-type")
+                    .map(type -> type.contains("json"))
+                    .orElse(false);
+            Object parsed = response.body().isEmpty() || !isJson ? null : json.readValue(response.body(), Object.class);
             return new ApiResponse(response.statusCode(), response.headers(), response.body(), parsed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -38,15 +38,26 @@ public final class Tokens {
     }
 
     public static String sign(String subject, List<String> roles, String secret, Duration validFor) {
-        Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        return sign(
+                claims(subject, roles).expirationTime(Date.from(Instant.now().plus(validFor))), secret);
+    }
+
+    /** The claims of {@link #sign(String, List, String, Duration)} without {@code exp}, to add more to. */
+    public static JWTClaimsSet.Builder claims(String subject, List<String> roles) {
+        return new JWTClaimsSet.Builder()
                 .subject(subject)
                 .claim("roles", roles)
-                .issueTime(Date.from(now.minusSeconds(600)))
-                .expirationTime(Date.from(now.plus(validFor)))
-                .build();
+                .issueTime(Date.from(Instant.now().minusSeconds(600)));
+    }
+
+    /** A token with exactly these claims, signed with {@link #SECRET}. */
+    public static String sign(JWTClaimsSet.Builder claims) {
+        return sign(claims, SECRET);
+    }
+
+    private static String sign(JWTClaimsSet.Builder claims, String secret) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
             jwt.sign(new MACSigner(secret));
             return jwt.serialize();
         } catch (JOSEException e) {
