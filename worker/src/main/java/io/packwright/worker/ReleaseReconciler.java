@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * or a Temporal server that lost its state (the embedded test server keeps it in memory) leaves an
  * open release without a workflow. This reconciler reads every release that is {@code SCHEDULED}
  * or {@code IN_PROGRESS} and whose pack is not deleted, in keyset pages, and starts its workflow
- * through {@link ReleaseWorkflowStarter}, which leaves a running workflow alone.
+ * through {@link ReleaseWorkflowStarter}, which leaves a running workflow alone. Every pass first
+ * registers the release search attributes ({@link SearchAttributeRegistration}), which such a server
+ * lost too, and starts nothing while that fails for a reason that may pass.
  *
  * <p>A pass runs in the background right after start-up, then {@code
  * packwright.worker.reconcile-interval} (default 1 minute) after the end of the previous one, so it
@@ -112,7 +114,10 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
                     temporalAddress);
             return new Pass(0, 0, 0, false);
         }
-        searchAttributes.ensureRegistered();
+        if (!searchAttributes.ensureRegistered()) {
+            // a start now could meet a Temporal without the attributes; the next pass registers first
+            return new Pass(0, 0, 0, false);
+        }
         int started = 0;
         int alreadyStarted = 0;
         int failed = 0;
@@ -212,8 +217,8 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
      * @param started workflows this pass started
      * @param alreadyStarted open releases whose workflow was already running (or had completed)
      * @param failed starts that failed; the next pass retries them
-     * @param complete whether the pass saw every open release (false when Temporal was unreachable or
-     *     the worker stopped)
+     * @param complete whether the pass saw every open release (false when Temporal was unreachable,
+     *     the search attributes could not be registered yet, or the worker stopped)
      */
     record Pass(int started, int alreadyStarted, int failed, boolean complete) {}
 }

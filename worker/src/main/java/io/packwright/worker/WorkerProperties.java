@@ -20,8 +20,9 @@ import java.time.Duration;
  * @param reconcileInterval how long {@link ReleaseReconciler} waits between the end of one pass over
  *     the open releases and the start of the next (the first pass runs at start-up)
  * @param registerSearchAttributes whether the worker registers the release search attributes on
- *     its namespace before its first pass; turn it off where the deploy script registers them and
- *     the worker's credentials may not call Temporal's operator service
+ *     its namespace before every pass of the reconciler (a Temporal that lost its state lost them
+ *     too); turn it off where the deploy script registers them and the worker's credentials may not
+ *     call Temporal's operator service
  * @param stickyExecution whether workflow tasks of a workflow go preferably to the worker that ran
  *     its previous task (Temporal's sticky queues, which spare a replay of the history). A real
  *     Temporal server hands the tasks to another worker five seconds after that worker died; the

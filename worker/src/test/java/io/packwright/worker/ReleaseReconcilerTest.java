@@ -19,6 +19,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
+import io.temporal.testserver.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +88,7 @@ class ReleaseReconcilerTest {
         for (String none : List.of(released, superseded, cancelled, ofDeletedPack, alsoOfDeletedPack)) {
             assertEquals(Optional.empty(), status(none), none + " has no workflow");
         }
-        assertFalse(context.getBean(SearchAttributeRegistration.class).pending(), "search attributes registered");
+        assertTrue(context.getBean(SearchAttributeRegistration.class).registered(), "search attributes registered");
         String inProgressRun = runId(inProgress);
         String scheduledRun = runId(scheduled);
 
@@ -175,6 +176,40 @@ class ReleaseReconcilerTest {
                 () -> running(second) && running(first) && !runId(first).equals(firstRun));
     }
 
+    /**
+     * A Temporal that lost its state lost the search attributes with the workflows, and refuses a
+     * start that carries them; the Java test server even keeps a ghost of the refused workflow that
+     * blocks every later start of its id. So the reconciler registers them again before it starts
+     * anything, on every pass.
+     */
+    @Test
+    void registersTheSearchAttributesAgainOnATemporalThatLostThem() {
+        String open = rows.release(rows.pack("Open"), 1, ReleaseStatus.IN_PROGRESS);
+        temporal = TestTemporalServer.start();
+        int port =
+                Integer.parseInt(temporal.address().substring(temporal.address().lastIndexOf(':') + 1));
+        startWorker(temporal.address(), OFTEN, Map.of());
+        Eventually.await(WAIT, "the workflow starts", () -> running(open));
+        String firstRun = runId(open);
+
+        temporal.close();
+        temporal = null;
+        // a server of its own, without the attributes that TestTemporalServer registers on every start
+        TestServer.PortBoundTestServer bare = TestServer.createPortBoundServer(port, true);
+        try {
+            String later = rows.release(rows.pack("Later"), 1, ReleaseStatus.SCHEDULED);
+            Eventually.await(
+                    WAIT,
+                    "both workflows start on the server that forgot the search attributes",
+                    () -> running(open) && running(later) && !runId(open).equals(firstRun));
+            assertTrue(context.getBean(SearchAttributeRegistration.class).registered());
+        } finally {
+            context.stop();
+            context = null;
+            bare.close();
+        }
+    }
+
     @Test
     void aStartThatFailsIsLoggedAndRetriedWithoutStoppingTheScan() {
         String before = rows.release(rows.pack("Before"), 1, ReleaseStatus.IN_PROGRESS);
@@ -225,7 +260,7 @@ class ReleaseReconcilerTest {
         WorkerProperties properties = context.getBean(WorkerProperties.class);
         assertEquals(Duration.ofSeconds(42), properties.reconcileInterval());
         assertFalse(properties.registerSearchAttributes());
-        assertFalse(context.getBean(SearchAttributeRegistration.class).pending(), "nothing to register");
+        assertFalse(context.getBean(SearchAttributeRegistration.class).active(), "nothing to register");
     }
 
     @Test

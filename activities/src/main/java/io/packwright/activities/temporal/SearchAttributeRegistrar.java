@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>Idempotent: an attribute that already exists counts as registered. Servers answer that case
  * differently (success, or {@code ALREADY_EXISTS} for the whole request on older versions), so each
  * attribute is added with a request of its own. Used by the embedded stack and the test fixtures
- * right after their Temporal test server is up, and by the worker at start-up; on a cluster whose
- * credentials may not call the operator service (Temporal Cloud API keys usually cannot), {@code
- * deploy/temporal/register-search-attributes.sh} or the cloud console registers them instead.
+ * right after their Temporal test server is up, and by the worker before every reconciliation; on a
+ * cluster whose credentials may not call the operator service (Temporal Cloud API keys usually
+ * cannot), {@code deploy/temporal/register-search-attributes.sh} or the cloud console registers them
+ * instead.
  */
 public final class SearchAttributeRegistrar {
 
@@ -59,6 +60,27 @@ public final class SearchAttributeRegistrar {
                 TemporalClientFactory.serviceStubsOptions(properties, null),
                 properties.namespace(),
                 ReleaseSearchAttributes.definitions());
+    }
+
+    /**
+     * Operator-service stubs over the same connection (address, TLS, API key) as the application's
+     * Temporal client, for a caller that registers again and again on one connection; the caller
+     * closes them.
+     */
+    public static OperatorServiceStubs operatorStubs(TemporalProperties properties) {
+        return OperatorServiceStubs.newServiceStubs(
+                OperatorServiceStubsOptions.newBuilder(TemporalClientFactory.serviceStubsOptions(properties, null))
+                        .validateAndBuildWithDefaults());
+    }
+
+    /**
+     * Registers the release search attributes on {@code namespace} through {@code stubs}, which stay
+     * open.
+     *
+     * @throws RegistrationException when an attribute could not be registered
+     */
+    public static void register(OperatorServiceStubs stubs, String namespace) {
+        ReleaseSearchAttributes.definitions().forEach((name, type) -> add(stubs, namespace, name, type));
     }
 
     /**
