@@ -2,6 +2,7 @@ package io.packwright.api;
 
 import static io.packwright.api.support.ApiClient.obj;
 import static io.packwright.api.support.CatalogFixtures.extension;
+import static io.packwright.api.support.CatalogFixtures.extensions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -403,6 +404,37 @@ class InstancesApiTest extends CatalogApiTestBase {
                 obj("integrationPackId", single, "extensionValues", obj("url", "a\u0000b", "password", SECRET_VALUE))));
         assertFieldError(assertProblem(400, nul), "extensionValues.url");
         assertEquals(0, instances(account));
+    }
+
+    @Test
+    void messagesThatListKeysNameTenAndCountTheRest() {
+        UUID account = createManaged(partner, "Many keys owner");
+        UUID component = fixtures.component(partner, "Many keys process", "PROCESS");
+        fixtures.pkg(partner, component, "1.0", true);
+        UUID pack = fixtures.pack(partner, "Inst many keys", "SINGLE");
+        fixtures.add(partner, pack, component);
+        fixtures.releaseNow(pack);
+        fixtures.group(partner, "Many keys group", account, pack);
+        ApiResponse installed = install(account, obj("integrationPackId", pack));
+        assertEquals(201, installed.status(), installed::toString);
+        String id = installed.string("id");
+        fixtures.pkg(partner, component, "2.0", true, extensions("need", 14, "PROCESS_PROPERTY", true, false));
+        fixtures.scheduleRelease(pack, LocalDate.now().plusDays(3));
+
+        ApiResponse cannotTake =
+                seen(api.post(INSTANCES + "/" + id + "/apply-pending-update", Tokens.account(account), obj()));
+        assertProblem(422, cannotTake);
+        assertNamesTenKeysAndCountsTheRest(cannotTake.string("detail"), "need", 14);
+
+        Map<String, Object> unknown = new HashMap<>();
+        for (int i = 1; i <= 12; i++) {
+            unknown.put(String.format("bogus%02d", i), "x");
+        }
+        ApiResponse invalid =
+                seen(api.put(INSTANCES + "/" + id + "/extensions", Tokens.account(account), obj("values", unknown)));
+        assertProblem(400, invalid);
+        assertNamesTenKeysAndCountsTheRest(invalid.string("detail"), "bogus", 12);
+        assertEquals(12, ((List<?>) invalid.get("errors")).size(), invalid::toString);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.packwright.api.managed;
 
 import io.micronaut.core.annotation.Nullable;
 import io.packwright.activities.secrets.SecretCipher;
+import io.packwright.activities.store.CappedList;
 import io.packwright.activities.store.Ids;
 import io.packwright.activities.store.managed.ApplyRequestStore;
 import io.packwright.activities.store.managed.AttachmentStore;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Installed integration pack instances of managed accounts: install, read, uninstall, extension
@@ -206,7 +206,8 @@ public class InstanceService {
                 extensionValues.declaredExtensions(packId, installedReleaseId);
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> sorted = new TreeMap<>();
-        for (Map.Entry<String, String> entry : given.entrySet()) {
+        // in key order, so that messages list the keys in an order a person can follow
+        for (Map.Entry<String, String> entry : new TreeMap<>(given).entrySet()) {
             String key = entry.getKey();
             String path = field + "." + key;
             if (!declared.containsKey(key)) {
@@ -273,7 +274,7 @@ public class InstanceService {
             throw ApiException.conflict("No update is pending for integration pack instance " + id
                     + ": it runs the newest release of its pack, or has an outcome for it already.");
         }
-        List<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
+        CappedList<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
         if (!missing.isEmpty()) {
             throw cannotTake(id, pending.releaseNumber(), missing);
         }
@@ -294,16 +295,17 @@ public class InstanceService {
         if (applyRequests.isApplyQueued(pending.releaseId(), id)) {
             return new PendingUpdateProgress(instance, false, null);
         }
-        List<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
+        CappedList<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
         return new PendingUpdateProgress(
                 instance, false, missing.isEmpty() ? null : cannotTake(id, pending.releaseNumber(), missing));
     }
 
-    private static ApiException cannotTake(UUID id, int releaseNumber, List<String> missing) {
+    private static ApiException cannotTake(UUID id, int releaseNumber, CappedList<String> missing) {
+        boolean one = missing.total() == 1;
         return ApiException.unprocessable("Integration pack instance " + id + " cannot take release " + releaseNumber
-                + ": it requires a value for the extension" + (missing.size() == 1 ? " " : "s ")
-                + missing.stream().map(key -> "'" + printable(key) + "'").collect(Collectors.joining(", "))
-                + ", which has no default. Set it with PUT /api/v1/integration-pack-instances/" + id
+                + ": it requires a value for the extension" + (one ? " " : "s ")
+                + missing.quoted(InstanceService::printable) + ", which " + (one ? "has" : "have")
+                + " no default. Set " + (one ? "it" : "them") + " with PUT /api/v1/integration-pack-instances/" + id
                 + "/extensions, then apply again.");
     }
 

@@ -2,6 +2,7 @@ package io.packwright.activities.store.managed;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.packwright.activities.store.CappedList;
 import io.packwright.activities.store.release.ReleaseFanOutStore;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
@@ -38,6 +39,12 @@ public class ExtensionValueStore {
      */
     public record StoredValue(
             String key, @Nullable String value, @Nullable byte[] encryptedValue) {}
+
+    private static final String MISSING_REQUIRED = """
+            SELECT k.key, count(*) OVER () AS total FROM (%s) k
+            WHERE NOT EXISTS (SELECT 1 FROM instance_extension_values v
+                               WHERE v.integration_pack_instance_id = ? AND v.key = k.key)
+            ORDER BY k.key LIMIT ?""".formatted(ReleaseFanOutStore.REQUIRED_KEYS);
 
     private final JdbcOperations jdbc;
 
@@ -78,23 +85,23 @@ public class ExtensionValueStore {
 
     /**
      * The extension keys that {@code releaseId} requires without a default value and that the
-     * instance has no value for: while there are any, the instance cannot take the release.
+     * instance has no value for, in key order: while there are any, the instance cannot take the
+     * release. Fetches at most {@link CappedList#SHOWN} keys and counts the rest.
      */
-    public List<String> missingRequiredExtensions(UUID instanceId, UUID releaseId) {
-        return jdbc.prepareStatement("""
-                SELECT k.key FROM (%s) k
-                WHERE NOT EXISTS (SELECT 1 FROM instance_extension_values v
-                                   WHERE v.integration_pack_instance_id = ? AND v.key = k.key)
-                ORDER BY k.key""".formatted(ReleaseFanOutStore.REQUIRED_KEYS), statement -> {
+    public CappedList<String> missingRequiredExtensions(UUID instanceId, UUID releaseId) {
+        return jdbc.prepareStatement(MISSING_REQUIRED, statement -> {
             statement.setObject(1, releaseId);
             statement.setObject(2, instanceId);
+            statement.setInt(3, CappedList.SHOWN);
             List<String> keys = new ArrayList<>();
+            long total = 0;
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     keys.add(rows.getString("key"));
+                    total = rows.getLong("total");
                 }
             }
-            return keys;
+            return new CappedList<>(keys, total);
         });
     }
 
