@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.CatalogApiTestBase;
+import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.Tokens;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -294,6 +295,45 @@ class ComponentsApiTest extends CatalogApiTestBase {
                         "extensions",
                         List.of(extension("k".repeat(255), "CONNECTION_FIELD", true, false))));
         assertEquals(201, longest.status(), longest::toString);
+    }
+
+    @Test
+    void aPackageDeclaresAtMost100ExtensionsWithDefaultsOfAtMost4096Characters() {
+        UUID component = fixtures.component(partner, "Limited", "PROCESS");
+        String path = "/api/v1/components/" + component + "/packages";
+        long before = packages();
+        ApiResponse tooMany = assertProblem(
+                400,
+                api.post(
+                        path,
+                        token,
+                        obj(
+                                "packageVersion",
+                                "1",
+                                "shareable",
+                                true,
+                                "extensions",
+                                List.of(CatalogFixtures.extensions("k", 101, "PROCESS_PROPERTY", false, false)))));
+        assertFieldError(tooMany, "extensions");
+        assertTrue(tooMany.string("detail").contains("at most 100 extensions"), tooMany::toString);
+        Map<String, Object> longDefault = extension("k", "PROCESS_PROPERTY", false, false);
+        longDefault.put("defaultValue", "d".repeat(4097));
+        ApiResponse tooLong = assertProblem(
+                400,
+                api.post(
+                        path,
+                        token,
+                        obj("packageVersion", "1", "shareable", true, "extensions", List.of(longDefault))));
+        assertFieldError(tooLong, "extensions[0].defaultValue");
+        assertTrue(tooLong.string("detail").contains("at most 4096 characters"), tooLong::toString);
+        assertEquals(before, packages());
+
+        Map<String, Object>[] most = CatalogFixtures.extensions("k", 100, "PROCESS_PROPERTY", false, false);
+        most[0].put("defaultValue", "d".repeat(4096));
+        ApiResponse largest =
+                api.post(path, token, obj("packageVersion", "1", "shareable", true, "extensions", List.of(most)));
+        assertEquals(201, largest.status(), largest::toString);
+        assertEquals(100, ((List<?>) largest.get("extensions")).size());
     }
 
     private void assertExtensionRefused(String path, Map<String, Object> extension, String field) {

@@ -438,6 +438,49 @@ class InstancesApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void anInstanceHoldsAtMost200ValuesOf8192CharactersAnd512KibInAll() {
+        UUID account = createManaged(partner, "Big values owner");
+        UUID component = fixtures.component(partner, "Big values process", "PROCESS");
+        fixtures.pkg(partner, component, "1.0", true, extensions("big", 70, "PROCESS_PROPERTY", false, false));
+        UUID pack = fixtures.pack(partner, "Inst big values", "SINGLE");
+        fixtures.add(partner, pack, component);
+        fixtures.releaseNow(pack);
+        fixtures.group(partner, "Big values group", account, pack);
+        String token = Tokens.account(account);
+
+        Map<String, Object> tooMany = new HashMap<>();
+        for (int i = 1; i <= 201; i++) {
+            tooMany.put(String.format("big%03d", i), "v");
+        }
+        ApiResponse many = install(account, obj("integrationPackId", pack, "extensionValues", tooMany));
+        assertFieldError(assertProblem(400, many), "extensionValues");
+        assertTrue(many.string("detail").contains("at most 200 extension values"), many::toString);
+
+        ApiResponse tooLong =
+                install(account, obj("integrationPackId", pack, "extensionValues", obj("big01", "x".repeat(8193))));
+        assertFieldError(assertProblem(400, tooLong), "extensionValues.big01");
+        assertTrue(tooLong.string("detail").contains("at most 8192 characters"), tooLong::toString);
+        assertEquals(0, instances(account));
+
+        // 64 values of 8192 characters are exactly 512 KiB
+        Map<String, Object> most = new HashMap<>();
+        for (int i = 1; i <= 64; i++) {
+            most.put(String.format("big%02d", i), "x".repeat(8192));
+        }
+        ApiResponse installed = install(account, obj("integrationPackId", pack, "extensionValues", most));
+        assertEquals(201, installed.status(), installed::toString);
+        String id = installed.string("id");
+
+        Map<String, Object> tooMuch = new HashMap<>(most);
+        tooMuch.put("big65", "é");
+        String before = state(account);
+        ApiResponse total = seen(api.put(INSTANCES + "/" + id + "/extensions", token, obj("values", tooMuch)));
+        assertFieldError(assertProblem(400, total), "values");
+        assertTrue(total.string("detail").contains("at most 524288 (512 KiB)"), total::toString);
+        assertEquals(before, state(account));
+    }
+
+    @Test
     void installIsIdempotentWithAKey() {
         UUID account = createManaged(partner, "Idempotent installer");
         fixtures.group(partner, "Idempotent group", account, multi);

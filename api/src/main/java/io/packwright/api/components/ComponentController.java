@@ -24,6 +24,10 @@ import io.packwright.api.idempotency.Created;
 import io.packwright.api.idempotency.IdempotentCreations;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.UUID;
@@ -84,6 +88,21 @@ class ComponentController {
      */
     @Post("/{id}/packages")
     @Status(HttpStatus.CREATED)
+    @Operation(operationId = "createPackagedComponent")
+    @ApiResponse(
+            responseCode = "201",
+            description = "The package; Location is its URL",
+            content = @Content(schema = @Schema(implementation = PackagedComponentResponse.class)))
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid body; a key repeated within the package; more than 100 extensions, or a"
+                    + " defaultValue longer than 4096 characters")
+    @ApiResponse(responseCode = "403", description = "The caller is not a partner")
+    @ApiResponse(responseCode = "404", description = "No such component in the caller's catalog")
+    @ApiResponse(
+            responseCode = "409",
+            description = "The component has a package with this packageVersion already, or the Idempotency-Key was"
+                    + " used for another request")
     HttpResponse<PackagedComponentResponse> createPackage(
             Authentication authentication,
             HttpRequest<?> request,

@@ -17,7 +17,8 @@ import jakarta.validation.constraints.Size;
  * @param kind what kind of setting it is
  * @param required whether an instance needs a value (its own or the default)
  * @param secret whether instance values are stored encrypted and never shown
- * @param defaultValue used when an instance sets none; at most 10000 characters
+ * @param defaultValue used when an instance sets none; at most 4096 characters (more is a 400 naming
+ *     the limit)
  */
 @Serdeable
 public record ExtensionDefinition(
@@ -27,7 +28,15 @@ public record ExtensionDefinition(
         @NotNull ExtensionKind kind,
         @NotNull Boolean required,
         @NotNull Boolean secret,
-        @Nullable @Size(max = 10000) String defaultValue) {
+
+        @Nullable
+        @Size(
+                max = MAX_DEFAULT_VALUE_LENGTH,
+                message = "must be at most " + MAX_DEFAULT_VALUE_LENGTH + " characters, the limit of a defaultValue")
+        String defaultValue) {
+
+    /** The most characters a {@code defaultValue} has. */
+    public static final int MAX_DEFAULT_VALUE_LENGTH = 4096;
 
     static ExtensionDefinition of(PackageExtension extension) {
         return new ExtensionDefinition(

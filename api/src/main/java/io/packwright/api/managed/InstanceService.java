@@ -19,6 +19,7 @@ import io.packwright.api.problem.FieldError;
 import io.packwright.workflows.release.ReleaseStatus;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -39,8 +40,6 @@ public class InstanceService {
 
     /** How a secret value is shown. */
     public static final String MASK = "******";
-
-    private static final int MAX_VALUE_LENGTH = 10_000;
 
     private final InstanceStore instances;
     private final ExtensionValueStore extensionValues;
@@ -217,13 +216,26 @@ public class InstanceService {
                                 + " pending release"));
             } else if (entry.getValue() == null) {
                 errors.add(new FieldError(path, "must be a string, not null"));
-            } else if (entry.getValue().length() > MAX_VALUE_LENGTH) {
-                errors.add(new FieldError(path, "must be at most " + MAX_VALUE_LENGTH + " characters"));
+            } else if (entry.getValue().length() > ExtensionValueLimits.MAX_VALUE_LENGTH) {
+                errors.add(new FieldError(
+                        path,
+                        "must be at most " + ExtensionValueLimits.MAX_VALUE_LENGTH
+                                + " characters, the limit of an extension value"));
             } else if (!declared.get(key).secret() && entry.getValue().indexOf('\0') >= 0) {
                 errors.add(new FieldError(path, "must not contain NUL characters"));
             } else {
                 sorted.put(key, entry.getValue());
             }
+        }
+        long totalBytes = given.values().stream()
+                .filter(value -> value != null)
+                .mapToLong(value -> value.getBytes(StandardCharsets.UTF_8).length)
+                .sum();
+        if (totalBytes > ExtensionValueLimits.MAX_TOTAL_BYTES) {
+            errors.add(new FieldError(
+                    field,
+                    "hold " + totalBytes + " bytes of UTF-8 in all; at most " + ExtensionValueLimits.MAX_TOTAL_BYTES
+                            + " (512 KiB) are allowed, the limit of all extension values of an instance"));
         }
         for (ExtensionValueStore.DeclaredExtension extension : declared.values()) {
             if (extension.mustBeGiven() && !given.containsKey(extension.key())) {

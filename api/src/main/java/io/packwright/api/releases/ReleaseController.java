@@ -59,8 +59,8 @@ class ReleaseController {
      * RELEASE_ON_SPECIFIED_DATE} (pending until the start of {@code releaseOnDate} in the partner's
      * time zone, then applied to every instance that has not applied it). 202: the release continues
      * in its workflow. 409 when nothing changed since the newest release, when the pack has no
-     * components or disagreeing extension settings, or when a scheduled release is asked for while
-     * one is pending.
+     * components or disagreeing extension settings (the detail names at most 10 such conflicts and
+     * counts the rest), or when a scheduled release is asked for while one is pending.
      */
     @Post("/integration-packs/{id}/releases")
     @Status(HttpStatus.ACCEPTED)
