@@ -5,15 +5,55 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micronaut.context.ApplicationContext;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** AES-GCM of secret extension values: round trip, random IVs, owner binding, key validation. */
+/**
+ * AES-GCM of secret extension values: round trip, random IVs, owner binding, key validation, key ids
+ * and rotation (previous keys, version-1 values), fingerprints across a rotation, configuration.
+ */
 class SecretCipherTest {
 
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    private static final String NEW_KEY = key(7);
+    private static final String OTHER_KEY = key(9);
+
+    private static String key(int fill) {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, (byte) fill);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** A value as the cipher wrote it before key ids existed: version 1, IV, ciphertext and tag. */
+    private static byte[] versionOne(String base64Key, String owner, String value) throws Exception {
+        byte[] iv = new byte[12];
+        new SecureRandom().nextBytes(iv);
+        Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
+        aes.init(
+                Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(Base64.getDecoder().decode(base64Key), "AES"),
+                new GCMParameterSpec(128, iv));
+        aes.updateAAD(owner.getBytes(StandardCharsets.UTF_8));
+        byte[] sealed = aes.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        return ByteBuffer.allocate(1 + 12 + sealed.length)
+                .put((byte) 1)
+                .put(iv)
+                .put(sealed)
+                .array();
+    }
 
     @Test
     void roundTripsWithAFreshIvEachTime() {
@@ -63,5 +103,107 @@ class SecretCipherTest {
         assertNotEquals(one.fingerprint(body), otherKey.fingerprint(body));
         assertNotEquals(one.fingerprint(body), one.fingerprint("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertEquals(64, one.fingerprint(body).length());
+    }
+
+    @Test
+    void valuesCarryTheIdOfTheirKey() {
+        SecretCipher cipher = new SecretCipher(NEW_KEY);
+        byte[] sealed = cipher.encrypt("i/password", "hunter2");
+        assertEquals(2, sealed[0]);
+        assertEquals(SecretCipher.HEADER_BYTES, cipher.currentHeader().length);
+        assertArrayEquals(cipher.currentHeader(), Arrays.copyOf(sealed, SecretCipher.HEADER_BYTES));
+        assertEquals(cipher.currentKeyId(), SecretCipher.keyIdOf(sealed));
+        assertEquals(8, cipher.currentKeyId().length());
+        assertTrue(cipher.isCurrent(sealed));
+        assertNotEquals(cipher.currentKeyId(), new SecretCipher(OTHER_KEY).currentKeyId());
+        assertEquals(cipher.currentKeyId(), new SecretCipher(NEW_KEY).currentKeyId(), "derived, not configured");
+        assertFalse(cipher.currentKeyId().contains(NEW_KEY));
+    }
+
+    @Test
+    void previousKeysDecryptAndReencryptUnderTheCurrentKey() throws Exception {
+        SecretCipher before = new SecretCipher(KEY);
+        byte[] underOld = before.encrypt("i/password", "hunter2");
+        byte[] versionOne = versionOne(KEY, "i/token", "t0ken");
+
+        SecretCipher rotated = new SecretCipher(NEW_KEY, List.of(OTHER_KEY, KEY));
+        assertEquals("hunter2", rotated.decrypt("i/password", underOld));
+        assertEquals("t0ken", rotated.decrypt("i/token", versionOne));
+        assertEquals("t0ken", before.decrypt("i/token", versionOne), "version 1 still decrypts");
+        assertFalse(rotated.isCurrent(underOld));
+        assertFalse(rotated.isCurrent(versionOne));
+        assertEquals("none", SecretCipher.keyIdOf(versionOne));
+
+        byte[] rewritten = rotated.reencrypt("i/password", underOld);
+        assertTrue(rotated.isCurrent(rewritten));
+        assertEquals("hunter2", new SecretCipher(NEW_KEY).decrypt("i/password", rewritten));
+        assertTrue(rotated.isCurrent(rotated.reencrypt("i/token", versionOne)));
+        assertThrows(IllegalStateException.class, () -> rotated.decrypt("j/password", underOld));
+
+        // once the previous key is dropped, what is still under it says which key it needs, not what it holds
+        SecretCipher dropped = new SecretCipher(NEW_KEY);
+        IllegalStateException unknown =
+                assertThrows(IllegalStateException.class, () -> dropped.decrypt("i/password", underOld));
+        assertTrue(unknown.getMessage().contains(before.currentKeyId()), unknown::getMessage);
+        assertFalse(
+                unknown.getMessage().contains("hunter2") || unknown.getMessage().contains(KEY));
+        IllegalStateException noKey =
+                assertThrows(IllegalStateException.class, () -> dropped.decrypt("i/token", versionOne));
+        assertFalse(noKey.getMessage().contains("t0ken"));
+    }
+
+    @Test
+    void aMalformedPreviousKeyIsRefusedWithoutEchoingIt() {
+        IllegalStateException refused =
+                assertThrows(IllegalStateException.class, () -> new SecretCipher(NEW_KEY, List.of(KEY, "c2hvcnQ=")));
+        assertTrue(refused.getMessage().contains("entry 2 of packwright.secrets.previous-keys"), refused::getMessage);
+        assertFalse(refused.getMessage().contains("c2hvcnQ="));
+        assertEquals(
+                new SecretCipher(NEW_KEY).currentKeyId(),
+                new SecretCipher(NEW_KEY, List.of(NEW_KEY)).currentKeyId(),
+                "the current key among the previous ones is harmless");
+    }
+
+    @Test
+    void fingerprintsMadeBeforeARotationStillMatch() {
+        byte[] body = "{\"password\":\"hunter2\"}".getBytes(StandardCharsets.UTF_8);
+        String before = new SecretCipher(KEY).fingerprint(body);
+        SecretCipher rotated = new SecretCipher(NEW_KEY, List.of(KEY));
+        assertNotEquals(before, rotated.fingerprint(body));
+        assertTrue(rotated.fingerprintMatches(body, before));
+        assertTrue(rotated.fingerprintMatches(body, rotated.fingerprint(body)));
+        assertFalse(rotated.fingerprintMatches("{}".getBytes(StandardCharsets.UTF_8), before));
+        assertFalse(new SecretCipher(NEW_KEY).fingerprintMatches(body, before));
+    }
+
+    @Test
+    void secretsSettingsBindWithTheirDefaultsAndNeverPrintAKey() {
+        try (ApplicationContext context = ApplicationContext.run()) {
+            SecretsProperties defaults = context.getBean(SecretsProperties.class);
+            assertEquals(SecretCipher.DEVELOPMENT_KEY, defaults.key());
+            assertEquals(List.of(), defaults.previousKeys());
+            assertEquals(1000, defaults.sweepBatchSize());
+            assertEquals(Duration.ofMinutes(1), defaults.sweepInterval());
+        }
+        // the environment variable is one comma-separated string
+        try (ApplicationContext context = ApplicationContext.run(Map.of(
+                "packwright.secrets.key",
+                NEW_KEY,
+                "packwright.secrets.previous-keys",
+                KEY + "," + OTHER_KEY,
+                "packwright.secrets.sweep-batch-size",
+                "50",
+                "packwright.secrets.sweep-interval",
+                "5s"))) {
+            SecretsProperties configured = context.getBean(SecretsProperties.class);
+            assertEquals(List.of(KEY, OTHER_KEY), configured.previousKeys());
+            assertEquals(50, configured.sweepBatchSize());
+            assertFalse(configured.toString().contains(NEW_KEY)
+                    || configured.toString().contains(KEY));
+            SecretCipher cipher = context.getBean(SecretCipher.class);
+            assertEquals(new SecretCipher(NEW_KEY).currentKeyId(), cipher.currentKeyId());
+            assertEquals("hunter2", cipher.decrypt("o", new SecretCipher(OTHER_KEY).encrypt("o", "hunter2")));
+        }
+        assertEquals(List.of(), new SecretsProperties(KEY, List.of(" ", ""), 1, Duration.ofSeconds(1)).previousKeys());
     }
 }
