@@ -11,12 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.packwright.activities.secrets.SecretCipher;
+import io.packwright.activities.store.managed.ExtensionValueStore;
+import io.packwright.api.managed.InstanceService;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.CatalogApiTestBase;
 import io.packwright.api.support.Tokens;
+import jakarta.inject.Inject;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +49,10 @@ class InstancesApiTest extends CatalogApiTestBase {
     private static final String SECRET_VALUE = "s3cr3t-Value-that-must-never-leak-42";
 
     private final List<ApiResponse> responses = new ArrayList<>();
+
+    @Inject
+    private SecretCipher cipher;
+
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     private UUID partner;
@@ -478,6 +488,97 @@ class InstancesApiTest extends CatalogApiTestBase {
         assertFieldError(assertProblem(400, total), "values");
         assertTrue(total.string("detail").contains("at most 524288 (512 KiB)"), total::toString);
         assertEquals(before, state(account));
+    }
+
+    @Test
+    void aValueSetBeforeItsKeyBecameSecretIsMaskedAndKeptEncrypted() {
+        String becomesSecret = "plain-then-secret-value-77";
+        UUID account = createManaged(partner, "Became secret owner");
+        String token = Tokens.account(account);
+        UUID component = fixtures.component(partner, "Became secret process", "PROCESS");
+        fixtures.pkg(
+                partner,
+                component,
+                "1.0",
+                true,
+                extension("token", "CONNECTION_FIELD", false, false),
+                extension("host", "CONNECTION_FIELD", false, false));
+        UUID pack = fixtures.pack(partner, "Inst became secret", "SINGLE");
+        fixtures.add(partner, pack, component);
+        fixtures.releaseNow(pack);
+        fixtures.group(partner, "Became secret group", account, pack);
+        ApiResponse installed =
+                install(account, obj("integrationPackId", pack, "extensionValues", obj("token", becomesSecret)));
+        assertEquals(Map.of("token", becomesSecret), installed.get("extensionValues"), "not secret yet");
+        String id = installed.string("id");
+
+        fixtures.pkg(
+                partner,
+                component,
+                "2.0",
+                true,
+                extension("token", "CONNECTION_FIELD", false, true),
+                extension("host", "CONNECTION_FIELD", false, false));
+        fixtures.scheduleRelease(pack, LocalDate.now().plusDays(5));
+        List<ApiResponse> since = new ArrayList<>();
+        ApiResponse one = seen(api.get(INSTANCES + "/" + id, token));
+        since.add(one);
+        assertEquals(Map.of("token", InstanceService.MASK), one.get("extensionValues"), "masked at once");
+        List<Map<String, Object>> listed = listAll(INSTANCES, token, 10);
+        assertEquals(Map.of("token", InstanceService.MASK), listed.get(0).get("extensionValues"));
+        assertEquals(List.of(becomesSecret), storedPlain(id, "token"), "plain at rest until it is encrypted");
+
+        // sending back what was read keeps the value, encrypted now; a literal "******" of a key
+        // that is not secret stays what it is
+        ApiResponse kept = seen(api.put(
+                INSTANCES + "/" + id + "/extensions",
+                token,
+                obj("values", obj("token", InstanceService.MASK, "host", InstanceService.MASK))));
+        since.add(kept);
+        assertEquals(200, kept.status(), kept::toString);
+        assertEquals(List.of(InstanceService.MASK), storedPlain(id, "host"));
+        assertEquals(Arrays.asList((String) null), storedPlain(id, "token"));
+        assertEquals(
+                becomesSecret, cipher.decrypt(ExtensionValueStore.owner(UUID.fromString(id), "token"), stored(id)));
+        ApiResponse again = seen(api.put(
+                INSTANCES + "/" + id + "/extensions",
+                token,
+                obj("values", obj("token", InstanceService.MASK, "host", "h"))));
+        since.add(again);
+        assertEquals(Map.of("token", InstanceService.MASK, "host", "h"), again.get("extensionValues"));
+        assertEquals(
+                becomesSecret, cipher.decrypt(ExtensionValueStore.owner(UUID.fromString(id), "token"), stored(id)));
+        for (ApiResponse response : since) {
+            assertFalse(response.raw().contains(becomesSecret), response::toString);
+        }
+    }
+
+    @Test
+    void aRequiredSecretWithADefaultNeedsNoValue() {
+        UUID account = createManaged(partner, "Secret default owner");
+        UUID component = fixtures.component(partner, "Secret default process", "PROCESS");
+        Map<String, Object> apiKey = extension("apiKey", "CONNECTION_FIELD", true, true);
+        apiKey.put("defaultValue", SECRET_VALUE);
+        fixtures.pkg(partner, component, "1.0", true, apiKey);
+        UUID pack = fixtures.pack(partner, "Inst secret default", "SINGLE");
+        fixtures.add(partner, pack, component);
+        fixtures.releaseNow(pack);
+        fixtures.group(partner, "Secret default group", account, pack);
+        ApiResponse installed = install(account, obj("integrationPackId", pack));
+        assertEquals(201, installed.status(), installed::toString);
+        assertEquals(Map.of(), installed.get("extensionValues"));
+    }
+
+    private List<String> storedPlain(String instanceId, String key) {
+        return fixtures.column("SELECT value FROM instance_extension_values WHERE integration_pack_instance_id = '"
+                + instanceId + "' AND key = '" + key + "'");
+    }
+
+    private byte[] stored(String instanceId) {
+        return HexFormat.of()
+                .parseHex(fixtures.column("SELECT encode(encrypted_value, 'hex') FROM instance_extension_values"
+                                + " WHERE integration_pack_instance_id = '" + instanceId + "' AND key = 'token'")
+                        .get(0));
     }
 
     @Test

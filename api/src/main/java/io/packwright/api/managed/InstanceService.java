@@ -34,6 +34,10 @@ import java.util.UUID;
  * Installed integration pack instances of managed accounts: install, read, uninstall, extension
  * values and environment attachments. Secret extension values are encrypted before they are stored
  * and never leave this service: responses show {@code "******"} and no message names a value.
+ * Whether a value is shown masked is decided by whether its key is secret for the instance now
+ * ({@link ExtensionValueStore}), not by whether it happens to be encrypted yet: a value set while its
+ * key was not secret is masked from the moment a release declares the key secret, although it stays
+ * plain until it is encrypted.
  */
 @Singleton
 public class InstanceService {
@@ -144,15 +148,13 @@ public class InstanceService {
             throw instanceNotFound(id);
         }
         InstanceStore.Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
-        Map<String, byte[]> storedSecrets = new LinkedHashMap<>();
-        for (ExtensionValueStore.StoredValue stored :
+        Map<String, ExtensionValueStore.InstanceValue> stored = new LinkedHashMap<>();
+        for (ExtensionValueStore.InstanceValue value :
                 extensionValues.values(List.of(id)).getOrDefault(id, List.of())) {
-            if (stored.encryptedValue() != null) {
-                storedSecrets.put(stored.key(), stored.encryptedValue());
-            }
+            stored.put(value.key(), value);
         }
-        List<ExtensionValueStore.StoredValue> values = checkedValues(
-                "values", id, instance.packId(), instance.installedReleaseId(), request.values(), storedSecrets);
+        List<ExtensionValueStore.StoredValue> values =
+                checkedValues("values", id, instance.packId(), instance.installedReleaseId(), request.values(), stored);
         extensionValues.replaceValues(id, values);
         instances.touch(id, now());
         return get(account, id);
@@ -191,8 +193,9 @@ public class InstanceService {
 
     /**
      * Checks values against the extensions of the installed release and the pack's pending
-     * release, and turns them into what is stored (secret ones encrypted). No message carries a
-     * value.
+     * release, and turns them into what is stored: encrypted when the key is secret for the
+     * instance. {@code "******"} for a value that is shown masked keeps it (encrypting it if it is
+     * still plain because its key became secret after it was set). No message carries a value.
      */
     private List<ExtensionValueStore.StoredValue> checkedValues(
             String field,
@@ -200,7 +203,7 @@ public class InstanceService {
             UUID packId,
             UUID installedReleaseId,
             Map<String, String> given,
-            Map<String, byte[]> storedSecrets) {
+            Map<String, ExtensionValueStore.InstanceValue> stored) {
         Map<String, ExtensionValueStore.DeclaredExtension> declared =
                 extensionValues.declaredExtensions(packId, installedReleaseId);
         List<FieldError> errors = new ArrayList<>();
@@ -250,20 +253,19 @@ public class InstanceService {
         List<ExtensionValueStore.StoredValue> values = new ArrayList<>();
         for (Map.Entry<String, String> entry : sorted.entrySet()) {
             String key = entry.getKey();
-            if (declared.get(key).secret()) {
-                byte[] kept = MASK.equals(entry.getValue()) ? storedSecrets.get(key) : null;
-                byte[] encrypted = kept != null ? kept : cipher.encrypt(owner(instanceId, key), entry.getValue());
+            String owner = ExtensionValueStore.owner(instanceId, key);
+            ExtensionValueStore.InstanceValue kept = stored.get(key);
+            if (MASK.equals(entry.getValue()) && kept != null && kept.masked()) {
+                byte[] encrypted =
+                        kept.encryptedValue() != null ? kept.encryptedValue() : cipher.encrypt(owner, kept.value());
                 values.add(new ExtensionValueStore.StoredValue(key, null, encrypted));
+            } else if (declared.get(key).secret()) {
+                values.add(new ExtensionValueStore.StoredValue(key, null, cipher.encrypt(owner, entry.getValue())));
             } else {
                 values.add(new ExtensionValueStore.StoredValue(key, entry.getValue(), null));
             }
         }
         return values;
-    }
-
-    /** The associated data that binds a secret value to its instance and key. */
-    public static String owner(UUID instanceId, String key) {
-        return instanceId + "/" + key;
     }
 
     /**
@@ -355,12 +357,12 @@ public class InstanceService {
         }
         List<UUID> ids = page.stream().map(InstanceStore.Instance::id).toList();
         Map<UUID, List<UUID>> attached = attachments.environmentIds(ids);
-        Map<UUID, List<ExtensionValueStore.StoredValue>> values = extensionValues.values(ids);
+        Map<UUID, List<ExtensionValueStore.InstanceValue>> values = extensionValues.values(ids);
         Map<UUID, InstanceResponse> responses = new LinkedHashMap<>();
         for (InstanceStore.Instance instance : page) {
             Map<String, String> shown = new LinkedHashMap<>();
-            for (ExtensionValueStore.StoredValue value : values.getOrDefault(instance.id(), List.of())) {
-                shown.put(value.key(), value.encryptedValue() != null ? MASK : value.value());
+            for (ExtensionValueStore.InstanceValue value : values.getOrDefault(instance.id(), List.of())) {
+                shown.put(value.key(), value.masked() ? MASK : value.value());
             }
             responses.put(
                     instance.id(),

@@ -14,10 +14,14 @@ import java.util.UUID;
 
 /**
  * The extensions of packaged components ({@code package_extensions}), written with their package
- * and read for a whole page of packages in one query. Every method needs a surrounding transaction.
+ * and read for a whole page of packages in one query. The default of a secret extension is stored
+ * encrypted (the caller encrypts it). Every method needs a surrounding transaction.
  */
 @Singleton
 public class PackageExtensionStore {
+
+    /** Whether the extension {@code pe} has no default value, neither plain nor encrypted. */
+    public static final String HAS_NO_DEFAULT = "(pe.default_value IS NULL AND pe.encrypted_default_value IS NULL)";
 
     private final JdbcOperations jdbc;
 
@@ -31,8 +35,9 @@ public class PackageExtensionStore {
             return;
         }
         jdbc.prepareStatement("""
-                INSERT INTO package_extensions (packaged_component_id, key, kind, required, secret, default_value)
-                VALUES (?, ?, ?, ?, ?, ?)""", statement -> {
+                INSERT INTO package_extensions (packaged_component_id, key, kind, required, secret, default_value,
+                                                encrypted_default_value)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""", statement -> {
             for (PackageExtension extension : extensions) {
                 statement.setObject(1, packagedComponentId);
                 statement.setString(2, extension.key());
@@ -40,6 +45,7 @@ public class PackageExtensionStore {
                 statement.setBoolean(4, extension.required());
                 statement.setBoolean(5, extension.secret());
                 statement.setString(6, extension.defaultValue());
+                statement.setBytes(7, extension.encryptedDefaultValue());
                 statement.addBatch();
             }
             return statement.executeBatch();
@@ -57,20 +63,21 @@ public class PackageExtensionStore {
             return byPackage;
         }
         return jdbc.prepareStatement("""
-                SELECT packaged_component_id, key, kind, required, secret, default_value
+                SELECT packaged_component_id, key, kind, required, secret, default_value, encrypted_default_value
                 FROM package_extensions WHERE packaged_component_id = ANY (?)""", statement -> {
             Array ids = statement.getConnection().createArrayOf("uuid", packagedComponentIds.toArray());
             statement.setArray(1, ids);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     byPackage
-                            .get(rows.getObject(1, UUID.class))
+                            .get(rows.getObject("packaged_component_id", UUID.class))
                             .add(new PackageExtension(
-                                    rows.getString(2),
-                                    ExtensionKind.valueOf(rows.getString(3)),
-                                    rows.getBoolean(4),
-                                    rows.getBoolean(5),
-                                    rows.getString(6)));
+                                    rows.getString("key"),
+                                    ExtensionKind.valueOf(rows.getString("kind")),
+                                    rows.getBoolean("required"),
+                                    rows.getBoolean("secret"),
+                                    rows.getString("default_value"),
+                                    rows.getBytes("encrypted_default_value")));
                 }
             }
             byPackage.values().forEach(list -> list.sort(Comparator.comparing(PackageExtension::key)));

@@ -5,6 +5,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.TransactionStatus;
 import io.packwright.activities.store.CappedList;
+import io.packwright.activities.store.component.PackageExtensionStore;
 import io.packwright.workflows.release.ApplyMode;
 import io.packwright.workflows.release.ReleaseActivities.ApplyRequestedResult;
 import io.packwright.workflows.release.ReleaseActivities.CompleteReleaseResult;
@@ -58,14 +59,15 @@ public class ReleaseFanOutStore {
 
     /**
      * The extension keys that the release {@code ?} requires a value for: declared {@code required}
-     * without a {@code defaultValue} by one of its packages. An instance without a value for one of
-     * them cannot take the release; the api's manual apply and the fan-out both judge by it.
+     * without a {@code defaultValue} (plain, or encrypted for a secret extension) by one of its
+     * packages. An instance without a value for one of them cannot take the release; the api's
+     * manual apply and the fan-out both judge by it.
      */
     public static final String REQUIRED_KEYS = """
             SELECT DISTINCT pe.key
             FROM release_components rc
             JOIN package_extensions pe ON pe.packaged_component_id = rc.packaged_component_id
-            WHERE rc.release_id = ? AND pe.required AND pe.default_value IS NULL""";
+            WHERE rc.release_id = ? AND pe.required AND """ + PackageExtensionStore.HAS_NO_DEFAULT;
 
     private static final String RELEASE = """
             SELECT r.status, p.deleted_at IS NOT NULL, r.integration_pack_id, r.release_number, r.completed_at

@@ -194,6 +194,23 @@ class ReleaseFanOutStoreTest {
     }
 
     @Test
+    void aRequiredSecretWithAnEncryptedDefaultNeedsNoValue() throws SQLException {
+        Pack pack = rows.pack();
+        UUID release = rows.release(pack.id(), 2, "IN_PROGRESS");
+        rows.declaresSecretWithDefault(pack, release, "apiKey");
+        rows.declares(pack, release, "region:true:");
+        List<UUID> instances = rows.instances(pack, pack.first(), 2);
+        rows.value(instances.get(0), "region");
+
+        assertEquals(
+                new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(1), true, 1, 1),
+                store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW));
+        List<Outcome> ledger = rows.ledger(release);
+        assertEquals("APPLIED", ledger.get(0).status());
+        assertTrue(ledger.get(1).reason().startsWith("required extension 'region' has"), ledger.get(1)::reason);
+    }
+
+    @Test
     void aFailureReasonNamesTenKeysAndCountsTheRest() throws SQLException {
         Pack pack = rows.pack();
         UUID release = rows.release(pack.id(), 2, "IN_PROGRESS");

@@ -164,6 +164,34 @@ public final class ReleaseRows {
                 packaged);
     }
 
+    /**
+     * Adds a component to the release's content whose package declares the required secret extension
+     * {@code key} with an encrypted default (bytes that stand for one: nothing here decrypts them).
+     */
+    public void declaresSecretWithDefault(Pack pack, UUID release, String key) throws SQLException {
+        UUID component = Ids.next();
+        exec(
+                "INSERT INTO components VALUES (?, ?, ?, 'PROCESS', false, ?)",
+                component,
+                pack.partner(),
+                "component " + component,
+                BEFORE);
+        UUID packaged = Ids.next();
+        exec("INSERT INTO packaged_components VALUES (?, ?, '1.0', true, NULL, ?)", packaged, component, BEFORE);
+        exec(
+                "INSERT INTO package_extensions (packaged_component_id, key, kind, required, secret, default_value,"
+                        + " encrypted_default_value) VALUES (?, ?, 'CONNECTION_FIELD', true, true, NULL, ?)",
+                packaged,
+                key,
+                new byte[] {2, 0, 0, 0, 0});
+        exec(
+                "INSERT INTO release_components VALUES (?, ?, ?, 'PROCESS', ?, '1.0')",
+                release,
+                component,
+                "component " + component,
+                packaged);
+    }
+
     /** An instance of the pack in its managed account, on {@code release}. */
     public UUID instance(Pack pack, UUID release) throws SQLException {
         return instance(pack, pack.account(), release);
