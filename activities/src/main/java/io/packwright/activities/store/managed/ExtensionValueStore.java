@@ -25,7 +25,9 @@ import java.util.UUID;
  * <p>A key is secret for an instance when the release the instance runs, its pack's pending
  * (scheduled) release or its pack's current release declares it {@code secret}: the contract names
  * the first two; the current one is included so that a key that became secret in a release the
- * instance could not take stays secret for it.
+ * instance could not take stays secret for it, and so that the sweep of keys that became secret
+ * ({@link SecretSweepStore}) needs to walk a pack only when a release makes a key secret that none of
+ * these made secret before.
  */
 @Singleton
 public class ExtensionValueStore {
@@ -74,7 +76,7 @@ public class ExtensionValueStore {
      * For each instance {@code i} of the pack {@code p}, the releases that decide which of its keys
      * are secret (the class comment): columns {@code instance_id}, {@code release_id}.
      */
-    private static final String SECRECY_RELEASES = """
+    static final String SECRECY_RELEASES = """
             SELECT i.id AS instance_id, r.release_id
             FROM integration_pack_instances i
             JOIN integration_packs p ON p.id = i.integration_pack_id

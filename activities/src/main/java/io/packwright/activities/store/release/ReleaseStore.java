@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.packwright.activities.release.StartableRelease;
 import io.packwright.activities.store.CappedList;
+import io.packwright.activities.store.managed.SecretSweepStore;
 import io.packwright.workflows.release.ApplyMode;
 import io.packwright.workflows.release.ReleaseSchedule;
 import io.packwright.workflows.release.ReleaseStatus;
@@ -69,9 +70,11 @@ public class ReleaseStore {
             """.formatted(REMAINING, LEDGER_COUNTS);
 
     private final JdbcOperations jdbc;
+    private final SecretSweepStore secretSweeps;
 
-    ReleaseStore(JdbcOperations jdbc) {
+    ReleaseStore(JdbcOperations jdbc, SecretSweepStore secretSweeps) {
         this.jdbc = jdbc;
+        this.secretSweeps = secretSweeps;
     }
 
     /**
@@ -119,7 +122,8 @@ public class ReleaseStore {
      * Creates a release of the locked, live pack {@code release.integrationPackId()} with the next
      * release number and its members' newest shareable packages. An immediate release becomes the
      * pack's current release at once, {@code IN_PROGRESS}, and supersedes every open release of the
-     * pack; a scheduled one is {@code SCHEDULED}.
+     * pack; a scheduled one is {@code SCHEDULED}. When the release makes keys secret that were not,
+     * a sweep that encrypts their plain values is queued ({@link SecretSweepStore}).
      */
     public CreatedRelease create(NewRelease release) {
         boolean immediate = release.schedule() == ReleaseSchedule.IMMEDIATELY;
@@ -181,6 +185,8 @@ public class ReleaseStore {
             statement.setObject(2, release.integrationPackId());
             return statement.executeUpdate();
         });
+        // before the release becomes current or supersedes one: what was secret until now decides
+        secretSweeps.queueKeysMadeSecretBy(release.id(), release.now());
         List<String> superseded = List.of();
         if (immediate) {
             superseded = supersedeOpenReleases(release);

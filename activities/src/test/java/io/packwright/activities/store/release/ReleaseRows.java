@@ -35,7 +35,13 @@ public final class ReleaseRows {
 
     /** An application context on {@code database} with the stores and their transactions. */
     public static ApplicationContext context(TestDatabase database) {
+        return context(database, Map.of());
+    }
+
+    /** {@link #context(TestDatabase)} with more configuration. */
+    public static ApplicationContext context(TestDatabase database, Map<String, Object> more) {
         Map<String, Object> properties = new HashMap<>(database.micronautProperties());
+        properties.putAll(more);
         properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
         properties.put("datasources.default.dialect", "POSTGRES");
         properties.put("datasources.default.schema-generate", "NONE");
