@@ -8,17 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,24 +30,6 @@ class SecretCipherTest {
         byte[] bytes = new byte[32];
         Arrays.fill(bytes, (byte) fill);
         return Base64.getEncoder().encodeToString(bytes);
-    }
-
-    /** A value as the cipher wrote it before key ids existed: version 1, IV, ciphertext and tag. */
-    private static byte[] versionOne(String base64Key, String owner, String value) throws Exception {
-        byte[] iv = new byte[12];
-        new SecureRandom().nextBytes(iv);
-        Cipher aes = Cipher.getInstance("AES/GCM/NoPadding");
-        aes.init(
-                Cipher.ENCRYPT_MODE,
-                new SecretKeySpec(Base64.getDecoder().decode(base64Key), "AES"),
-                new GCMParameterSpec(128, iv));
-        aes.updateAAD(owner.getBytes(StandardCharsets.UTF_8));
-        byte[] sealed = aes.doFinal(value.getBytes(StandardCharsets.UTF_8));
-        return ByteBuffer.allocate(1 + 12 + sealed.length)
-                .put((byte) 1)
-                .put(iv)
-                .put(sealed)
-                .array();
     }
 
     @Test
@@ -124,7 +101,7 @@ class SecretCipherTest {
     void previousKeysDecryptAndReencryptUnderTheCurrentKey() throws Exception {
         SecretCipher before = new SecretCipher(KEY);
         byte[] underOld = before.encrypt("i/password", "hunter2");
-        byte[] versionOne = versionOne(KEY, "i/token", "t0ken");
+        byte[] versionOne = VersionOneCiphertexts.encrypt(KEY, "i/token", "t0ken");
 
         SecretCipher rotated = new SecretCipher(NEW_KEY, List.of(OTHER_KEY, KEY));
         assertEquals("hunter2", rotated.decrypt("i/password", underOld));

@@ -201,7 +201,10 @@ class SecretSweepTest {
             encryptedValue(instance, "token", old.encrypt(ExtensionValueStore.owner(instance, "token"), SECRET));
         }
         UUID versionOne = rows.instance(pack, pack.first());
-        encryptedValue(versionOne, "token", versionOne(OLD_KEY, ExtensionValueStore.owner(versionOne, "token")));
+        encryptedValue(
+                versionOne,
+                "token",
+                VersionOneCiphertexts.encrypt(OLD_KEY, ExtensionValueStore.owner(versionOne, "token"), SECRET));
         UUID lost = rows.instance(pack, pack.first());
         byte[] underLostKey = new SecretCipher(LOST_KEY).encrypt(ExtensionValueStore.owner(lost, "token"), SECRET);
         encryptedValue(lost, "token", underLostKey);
@@ -451,24 +454,6 @@ class SecretSweepTest {
                 return result.getBytes(1);
             }
         }
-    }
-
-    /** A value as the cipher wrote it before key ids existed. */
-    private static byte[] versionOne(String base64Key, String owner) throws Exception {
-        byte[] iv = new byte[12];
-        new java.security.SecureRandom().nextBytes(iv);
-        javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-        aes.init(
-                javax.crypto.Cipher.ENCRYPT_MODE,
-                new javax.crypto.spec.SecretKeySpec(Base64.getDecoder().decode(base64Key), "AES"),
-                new javax.crypto.spec.GCMParameterSpec(128, iv));
-        aes.updateAAD(owner.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        byte[] sealed = aes.doFinal(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return java.nio.ByteBuffer.allocate(13 + sealed.length)
-                .put((byte) 1)
-                .put(iv)
-                .put(sealed)
-                .array();
     }
 
     private String messages() {

@@ -1,6 +1,7 @@
 package io.packwright.activities.store.component;
 
 import io.micronaut.core.annotation.Nullable;
+import java.util.UUID;
 
 /**
  * An extension that a packaged component declares: a value that a managed account may (or, when
@@ -28,7 +29,7 @@ public record PackageExtension(
     }
 
     /** The associated data that binds an encrypted default to its package and key. */
-    public static String defaultOwner(java.util.UUID packagedComponentId, String key) {
+    public static String defaultOwner(UUID packagedComponentId, String key) {
         return packagedComponentId + "/" + key;
     }
 }
