@@ -3,15 +3,22 @@ package io.packwright.api;
 import static io.packwright.api.support.ApiClient.obj;
 import static io.packwright.api.support.CatalogFixtures.extension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.packwright.activities.secrets.SecretCipher;
+import io.packwright.activities.store.component.PackageExtension;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.CatalogApiTestBase;
+import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.Tokens;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +33,9 @@ class ComponentsApiTest extends CatalogApiTestBase {
 
     private UUID partner;
     private String token;
+
+    @Inject
+    private SecretCipher cipher;
 
     @BeforeAll
     void partner() {
@@ -188,6 +198,84 @@ class ComponentsApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void theDefaultOfASecretExtensionIsStoredEncryptedAndNeverShown() {
+        String secretDefault = "default-secret-that-must-never-leak-17";
+        UUID component = fixtures.component(partner, "Secret default", "PROCESS");
+        Map<String, Object> secret = extension("token", "CONNECTION_FIELD", true, true);
+        secret.put("defaultValue", secretDefault);
+        Map<String, Object> region = extension("region", "PROCESS_PROPERTY", false, false);
+        region.put("defaultValue", "eu");
+        ApiResponse created = api.post(
+                "/api/v1/components/" + component + "/packages",
+                token,
+                obj(
+                        "packageVersion",
+                        "1",
+                        "shareable",
+                        true,
+                        "extensions",
+                        List.of(secret, region, extension("password", "CONNECTION_FIELD", false, true))));
+        assertEquals(201, created.status(), created::toString);
+        String id = created.string("id");
+        List<Map<String, Object>> shown = List.of(
+                obj(
+                        "key",
+                        "password",
+                        "kind",
+                        "CONNECTION_FIELD",
+                        "required",
+                        false,
+                        "secret",
+                        true,
+                        "defaultValue",
+                        null),
+                obj(
+                        "key",
+                        "region",
+                        "kind",
+                        "PROCESS_PROPERTY",
+                        "required",
+                        false,
+                        "secret",
+                        false,
+                        "defaultValue",
+                        "eu"),
+                obj(
+                        "key",
+                        "token",
+                        "kind",
+                        "CONNECTION_FIELD",
+                        "required",
+                        true,
+                        "secret",
+                        true,
+                        "defaultValue",
+                        "******"));
+        assertEquals(shown, created.get("extensions"));
+        List<ApiResponse> reads = List.of(
+                created,
+                api.get("/api/v1/components/" + component + "/packages/" + id, token),
+                api.get("/api/v1/components/" + component + "/packages", token));
+        assertEquals(shown, reads.get(1).get("extensions"));
+        assertEquals(shown, reads.get(2).items().get(0).get("extensions"));
+        for (ApiResponse read : reads) {
+            assertFalse(read.raw().contains(secretDefault), read::toString);
+        }
+
+        assertEquals(
+                List.of("token:null"),
+                fixtures.column("SELECT key || ':' || coalesce(default_value, 'null') FROM package_extensions"
+                        + " WHERE packaged_component_id = '" + id + "' AND encrypted_default_value IS NOT NULL"));
+        byte[] encrypted = HexFormat.of()
+                .parseHex(fixtures.column("SELECT encode(encrypted_default_value, 'hex') FROM package_extensions"
+                                + " WHERE packaged_component_id = '" + id + "' AND key = 'token'")
+                        .get(0));
+        assertEquals(
+                secretDefault, cipher.decrypt(PackageExtension.defaultOwner(UUID.fromString(id), "token"), encrypted));
+        assertFalse(new String(encrypted, StandardCharsets.ISO_8859_1).contains(secretDefault));
+    }
+
+    @Test
     void packageDefaults() {
         UUID component = fixtures.component(partner, "Bare", "CONNECTION");
         ApiResponse created = api.post(
@@ -294,6 +382,45 @@ class ComponentsApiTest extends CatalogApiTestBase {
                         "extensions",
                         List.of(extension("k".repeat(255), "CONNECTION_FIELD", true, false))));
         assertEquals(201, longest.status(), longest::toString);
+    }
+
+    @Test
+    void aPackageDeclaresAtMost100ExtensionsWithDefaultsOfAtMost4096Characters() {
+        UUID component = fixtures.component(partner, "Limited", "PROCESS");
+        String path = "/api/v1/components/" + component + "/packages";
+        long before = packages();
+        ApiResponse tooMany = assertProblem(
+                400,
+                api.post(
+                        path,
+                        token,
+                        obj(
+                                "packageVersion",
+                                "1",
+                                "shareable",
+                                true,
+                                "extensions",
+                                List.of(CatalogFixtures.extensions("k", 101, "PROCESS_PROPERTY", false, false)))));
+        assertFieldError(tooMany, "extensions");
+        assertTrue(tooMany.string("detail").contains("at most 100 extensions"), tooMany::toString);
+        Map<String, Object> longDefault = extension("k", "PROCESS_PROPERTY", false, false);
+        longDefault.put("defaultValue", "d".repeat(4097));
+        ApiResponse tooLong = assertProblem(
+                400,
+                api.post(
+                        path,
+                        token,
+                        obj("packageVersion", "1", "shareable", true, "extensions", List.of(longDefault))));
+        assertFieldError(tooLong, "extensions[0].defaultValue");
+        assertTrue(tooLong.string("detail").contains("at most 4096 characters"), tooLong::toString);
+        assertEquals(before, packages());
+
+        Map<String, Object>[] most = CatalogFixtures.extensions("k", 100, "PROCESS_PROPERTY", false, false);
+        most[0].put("defaultValue", "d".repeat(4096));
+        ApiResponse largest =
+                api.post(path, token, obj("packageVersion", "1", "shareable", true, "extensions", List.of(most)));
+        assertEquals(201, largest.status(), largest::toString);
+        assertEquals(100, ((List<?>) largest.get("extensions")).size());
     }
 
     private void assertExtensionRefused(String path, Map<String, Object> extension, String field) {

@@ -2,6 +2,7 @@ package io.packwright.api;
 
 import static io.packwright.api.support.ApiClient.obj;
 import static io.packwright.api.support.CatalogFixtures.extension;
+import static io.packwright.api.support.CatalogFixtures.extensions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,12 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.packwright.activities.secrets.SecretCipher;
+import io.packwright.activities.store.managed.ExtensionValueStore;
+import io.packwright.api.managed.InstanceService;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.CatalogApiTestBase;
 import io.packwright.api.support.Tokens;
+import jakarta.inject.Inject;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +49,10 @@ class InstancesApiTest extends CatalogApiTestBase {
     private static final String SECRET_VALUE = "s3cr3t-Value-that-must-never-leak-42";
 
     private final List<ApiResponse> responses = new ArrayList<>();
+
+    @Inject
+    private SecretCipher cipher;
+
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
     private UUID partner;
@@ -403,6 +414,171 @@ class InstancesApiTest extends CatalogApiTestBase {
                 obj("integrationPackId", single, "extensionValues", obj("url", "a\u0000b", "password", SECRET_VALUE))));
         assertFieldError(assertProblem(400, nul), "extensionValues.url");
         assertEquals(0, instances(account));
+    }
+
+    @Test
+    void messagesThatListKeysNameTenAndCountTheRest() {
+        UUID account = createManaged(partner, "Many keys owner");
+        UUID component = fixtures.component(partner, "Many keys process", "PROCESS");
+        fixtures.pkg(partner, component, "1.0", true);
+        UUID pack = fixtures.pack(partner, "Inst many keys", "SINGLE");
+        fixtures.add(partner, pack, component);
+        fixtures.releaseNow(pack);
+        fixtures.group(partner, "Many keys group", account, pack);
+        ApiResponse installed = install(account, obj("integrationPackId", pack));
+        assertEquals(201, installed.status(), installed::toString);
+        String id = installed.string("id");
+        fixtures.pkg(partner, component, "2.0", true, extensions("need", 14, "PROCESS_PROPERTY", true, false));
+        fixtures.scheduleRelease(pack, LocalDate.now().plusDays(3));
+
+        ApiResponse cannotTake =
+                seen(api.post(INSTANCES + "/" + id + "/apply-pending-update", Tokens.account(account), obj()));
+        assertProblem(422, cannotTake);
+        assertNamesTenKeysAndCountsTheRest(cannotTake.string("detail"), "need", 14);
+
+        Map<String, Object> unknown = new HashMap<>();
+        for (int i = 1; i <= 12; i++) {
+            unknown.put(String.format("bogus%02d", i), "x");
+        }
+        ApiResponse invalid =
+                seen(api.put(INSTANCES + "/" + id + "/extensions", Tokens.account(account), obj("values", unknown)));
+        assertProblem(400, invalid);
+        assertNamesTenKeysAndCountsTheRest(invalid.string("detail"), "bogus", 12);
+        assertEquals(12, ((List<?>) invalid.get("errors")).size(), invalid::toString);
+    }
+
+    @Test
+    void anInstanceHoldsAtMost200ValuesOf8192CharactersAnd512KibInAll() {
+        UUID account = createManaged(partner, "Big values owner");
+        UUID component = fixtures.component(partner, "Big values process", "PROCESS");
+        fixtures.pkg(partner, component, "1.0", true, extensions("big", 70, "PROCESS_PROPERTY", false, false));
+        UUID pack = fixtures.pack(partner, "Inst big values", "SINGLE");
+        fixtures.add(partner, pack, component);
+        fixtures.releaseNow(pack);
+        fixtures.group(partner, "Big values group", account, pack);
+        String token = Tokens.account(account);
+
+        Map<String, Object> tooMany = new HashMap<>();
+        for (int i = 1; i <= 201; i++) {
+            tooMany.put(String.format("big%03d", i), "v");
+        }
+        ApiResponse many = install(account, obj("integrationPackId", pack, "extensionValues", tooMany));
+        assertFieldError(assertProblem(400, many), "extensionValues");
+        assertTrue(many.string("detail").contains("at most 200 extension values"), many::toString);
+
+        ApiResponse tooLong =
+                install(account, obj("integrationPackId", pack, "extensionValues", obj("big01", "x".repeat(8193))));
+        assertFieldError(assertProblem(400, tooLong), "extensionValues.big01");
+        assertTrue(tooLong.string("detail").contains("at most 8192 characters"), tooLong::toString);
+        assertEquals(0, instances(account));
+
+        // 64 values of 8192 characters are exactly 512 KiB
+        Map<String, Object> most = new HashMap<>();
+        for (int i = 1; i <= 64; i++) {
+            most.put(String.format("big%02d", i), "x".repeat(8192));
+        }
+        ApiResponse installed = install(account, obj("integrationPackId", pack, "extensionValues", most));
+        assertEquals(201, installed.status(), installed::toString);
+        String id = installed.string("id");
+
+        Map<String, Object> tooMuch = new HashMap<>(most);
+        tooMuch.put("big65", "é");
+        String before = state(account);
+        ApiResponse total = seen(api.put(INSTANCES + "/" + id + "/extensions", token, obj("values", tooMuch)));
+        assertFieldError(assertProblem(400, total), "values");
+        assertTrue(total.string("detail").contains("at most 524288 (512 KiB)"), total::toString);
+        assertEquals(before, state(account));
+    }
+
+    @Test
+    void aValueSetBeforeItsKeyBecameSecretIsMaskedAndKeptEncrypted() {
+        String becomesSecret = "plain-then-secret-value-77";
+        UUID account = createManaged(partner, "Became secret owner");
+        String token = Tokens.account(account);
+        UUID component = fixtures.component(partner, "Became secret process", "PROCESS");
+        fixtures.pkg(
+                partner,
+                component,
+                "1.0",
+                true,
+                extension("token", "CONNECTION_FIELD", false, false),
+                extension("host", "CONNECTION_FIELD", false, false));
+        UUID pack = fixtures.pack(partner, "Inst became secret", "SINGLE");
+        fixtures.add(partner, pack, component);
+        fixtures.releaseNow(pack);
+        fixtures.group(partner, "Became secret group", account, pack);
+        ApiResponse installed =
+                install(account, obj("integrationPackId", pack, "extensionValues", obj("token", becomesSecret)));
+        assertEquals(Map.of("token", becomesSecret), installed.get("extensionValues"), "not secret yet");
+        String id = installed.string("id");
+
+        fixtures.pkg(
+                partner,
+                component,
+                "2.0",
+                true,
+                extension("token", "CONNECTION_FIELD", false, true),
+                extension("host", "CONNECTION_FIELD", false, false));
+        fixtures.scheduleRelease(pack, LocalDate.now().plusDays(5));
+        List<ApiResponse> since = new ArrayList<>();
+        ApiResponse one = seen(api.get(INSTANCES + "/" + id, token));
+        since.add(one);
+        assertEquals(Map.of("token", InstanceService.MASK), one.get("extensionValues"), "masked at once");
+        List<Map<String, Object>> listed = listAll(INSTANCES, token, 10);
+        assertEquals(Map.of("token", InstanceService.MASK), listed.get(0).get("extensionValues"));
+        assertEquals(List.of(becomesSecret), storedPlain(id, "token"), "plain at rest until it is encrypted");
+
+        // sending back what was read keeps the value, encrypted now; a literal "******" of a key
+        // that is not secret stays what it is
+        ApiResponse kept = seen(api.put(
+                INSTANCES + "/" + id + "/extensions",
+                token,
+                obj("values", obj("token", InstanceService.MASK, "host", InstanceService.MASK))));
+        since.add(kept);
+        assertEquals(200, kept.status(), kept::toString);
+        assertEquals(List.of(InstanceService.MASK), storedPlain(id, "host"));
+        assertEquals(Arrays.asList((String) null), storedPlain(id, "token"));
+        assertEquals(
+                becomesSecret, cipher.decrypt(ExtensionValueStore.owner(UUID.fromString(id), "token"), stored(id)));
+        ApiResponse again = seen(api.put(
+                INSTANCES + "/" + id + "/extensions",
+                token,
+                obj("values", obj("token", InstanceService.MASK, "host", "h"))));
+        since.add(again);
+        assertEquals(Map.of("token", InstanceService.MASK, "host", "h"), again.get("extensionValues"));
+        assertEquals(
+                becomesSecret, cipher.decrypt(ExtensionValueStore.owner(UUID.fromString(id), "token"), stored(id)));
+        for (ApiResponse response : since) {
+            assertFalse(response.raw().contains(becomesSecret), response::toString);
+        }
+    }
+
+    @Test
+    void aRequiredSecretWithADefaultNeedsNoValue() {
+        UUID account = createManaged(partner, "Secret default owner");
+        UUID component = fixtures.component(partner, "Secret default process", "PROCESS");
+        Map<String, Object> apiKey = extension("apiKey", "CONNECTION_FIELD", true, true);
+        apiKey.put("defaultValue", SECRET_VALUE);
+        fixtures.pkg(partner, component, "1.0", true, apiKey);
+        UUID pack = fixtures.pack(partner, "Inst secret default", "SINGLE");
+        fixtures.add(partner, pack, component);
+        fixtures.releaseNow(pack);
+        fixtures.group(partner, "Secret default group", account, pack);
+        ApiResponse installed = install(account, obj("integrationPackId", pack));
+        assertEquals(201, installed.status(), installed::toString);
+        assertEquals(Map.of(), installed.get("extensionValues"));
+    }
+
+    private List<String> storedPlain(String instanceId, String key) {
+        return fixtures.column("SELECT value FROM instance_extension_values WHERE integration_pack_instance_id = '"
+                + instanceId + "' AND key = '" + key + "'");
+    }
+
+    private byte[] stored(String instanceId) {
+        return HexFormat.of()
+                .parseHex(fixtures.column("SELECT encode(encrypted_value, 'hex') FROM instance_extension_values"
+                                + " WHERE integration_pack_instance_id = '" + instanceId + "' AND key = 'token'")
+                        .get(0));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.CatalogApiTestBase;
+import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.Tokens;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,6 +162,22 @@ class PackContentsApiTest extends CatalogApiTestBase {
         fixtures.pkg(partner, fixedLater, "3-draft", false, extension("url", "TRADING_PARTNER", false, true));
         fixtures.add(partner, pack, fixedLater);
         assertEquals(3, members(pack));
+    }
+
+    @Test
+    void aConflictNamesTenExtensionsAndCountsTheRest() {
+        UUID pack = fixtures.pack(partner, "Many conflicts", "SINGLE");
+        UUID member = fixtures.component(partner, "Many keys member", "PROCESS");
+        fixtures.pkg(
+                partner, member, "1", true, CatalogFixtures.extensions("key", 13, "CONNECTION_FIELD", true, false));
+        fixtures.add(partner, pack, member);
+        UUID newcomer = fixtures.component(partner, "Many keys newcomer", "PROCESS");
+        fixtures.pkg(
+                partner, newcomer, "1", true, CatalogFixtures.extensions("key", 13, "PROCESS_PROPERTY", true, false));
+
+        ApiResponse conflict = assertProblem(409, fixtures.addRequest(partner, pack, newcomer));
+        assertNamesTenKeysAndCountsTheRest(conflict.string("detail"), "key", 13);
+        assertEquals(1, members(pack));
     }
 
     @Test

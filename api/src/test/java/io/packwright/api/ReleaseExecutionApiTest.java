@@ -2,19 +2,28 @@ package io.packwright.api;
 
 import static io.packwright.api.support.ApiClient.obj;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.packwright.activities.secrets.SecretSweep;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.ReleaseWorkerApiTestBase;
 import io.packwright.api.support.Tokens;
+import io.temporal.client.WorkflowClient;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Releases running through their real workflow and activities, driven over HTTP: immediate fan-out
@@ -147,6 +156,113 @@ class ReleaseExecutionApiTest extends ReleaseWorkerApiTestBase {
         ApiResponse stayed = instance(customer, lacking);
         assertEquals(1, number(stayed, "installedReleaseNumber"));
         assertNull(stayed.get("pendingUpdate"));
+    }
+
+    @Test
+    void secretsNeverReachResponsesLogsErrorsOrWorkflowHistoriesAndAKeyMadeSecretIsEncryptedAtRest() {
+        String secret = "always-secret-value-that-must-never-leak-31";
+        String becomesSecret = "plain-until-release-2-value-that-then-must-never-leak-53";
+        String secretDefault = "secret-default-that-must-never-leak-67";
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        List<ApiResponse> responses = new ArrayList<>();
+        try {
+            packReleasedOnce("SINGLE");
+            Map<String, Object> apiKey = CatalogFixtures.extension("apiKey", "CONNECTION_FIELD", true, true);
+            apiKey.put("defaultValue", secretDefault);
+            responses.add(api.post(
+                    "/api/v1/components/" + component + "/packages",
+                    Tokens.account(partner),
+                    obj(
+                            "packageVersion",
+                            "2.0",
+                            "shareable",
+                            true,
+                            "extensions",
+                            List.of(
+                                    CatalogFixtures.extension("password", "CONNECTION_FIELD", true, true),
+                                    CatalogFixtures.extension("token", "CONNECTION_FIELD", false, false),
+                                    apiKey))));
+            String second = release(obj("releaseSchedule", "IMMEDIATELY")).string("id");
+            awaitStatus(partner, second, "RELEASED");
+            ApiResponse installed = api.post(
+                    "/api/v1/integration-pack-instances",
+                    Tokens.account(customer),
+                    obj("integrationPackId", pack, "extensionValues", obj("password", secret, "token", becomesSecret)));
+            assertEquals(201, installed.status(), installed::toString);
+            String id = installed.string("id");
+            responses.add(api.put(
+                    "/api/v1/integration-pack-instances/" + id + "/extensions",
+                    Tokens.account(customer),
+                    obj("values", obj("token", becomesSecret))));
+
+            // release 3 makes the token secret; the customer applies it during its testing period
+            fixtures.pkg(
+                    partner,
+                    component,
+                    "3.0",
+                    true,
+                    CatalogFixtures.extension("password", "CONNECTION_FIELD", true, true),
+                    CatalogFixtures.extension("token", "CONNECTION_FIELD", false, true),
+                    apiKey);
+            ApiResponse third = release(scheduled());
+            responses.add(third);
+            assertEquals(1, count("SELECT count(*) FROM secret_key_sweeps WHERE keys = '{token}'"));
+            ApiResponse masked = instance(customer, id);
+            responses.add(masked);
+            assertEquals(Map.of("password", "******", "token", "******"), masked.get("extensionValues"));
+            responses.add(api.put(
+                    "/api/v1/integration-pack-instances/" + id + "/extensions",
+                    Tokens.account(customer),
+                    obj("values", obj("token", "******", "bogus", becomesSecret))));
+            ApiResponse applied = applyPending(customer, id, null);
+            responses.add(applied);
+            assertEquals(200, applied.status(), applied::toString);
+            responses.add(api.get("/api/v1/integration-pack-instances", Tokens.account(customer)));
+            responses.add(api.get("/api/v1/releases/" + third.string("id") + "/instances", Tokens.account(partner)));
+            responses.add(api.get("/api/v1/components/" + component + "/packages", Tokens.account(partner)));
+
+            // the worker's sweep encrypts the value at rest that release 3 made secret
+            context.getBean(SecretSweep.class).pass(() -> false);
+            assertEquals(
+                    0,
+                    count("SELECT count(*) FROM instance_extension_values WHERE integration_pack_instance_id = '" + id
+                            + "' AND value IS NOT NULL"));
+            assertEquals(0, count("SELECT count(*) FROM secret_key_sweeps"));
+
+            WorkflowClient workflows = context.getBean(WorkflowClient.class);
+            List<String> workflowIds = fixtures.column("SELECT workflow_id FROM releases WHERE integration_pack_id = '"
+                    + pack + "' ORDER BY release_number");
+            assertEquals(3, workflowIds.size());
+            for (String workflowId : workflowIds) {
+                byte[] history = workflows.fetchHistory(workflowId).getHistory().toByteArray();
+                assertTrue(history.length > 0);
+                String raw = new String(history, StandardCharsets.ISO_8859_1);
+                for (String value : List.of(secret, becomesSecret, secretDefault)) {
+                    assertFalse(raw.contains(value), () -> "in the history of " + workflowId);
+                }
+            }
+        } finally {
+            root.detachAppender(logs);
+        }
+        for (ApiResponse response : responses) {
+            for (String value : List.of(secret, becomesSecret, secretDefault)) {
+                assertFalse(response.raw().contains(value), response::toString);
+                assertFalse(response.headers().toString().contains(value), response::toString);
+            }
+        }
+        for (ILoggingEvent event : logs.list) {
+            for (String value : List.of(secret, becomesSecret, secretDefault)) {
+                assertFalse(event.getFormattedMessage().contains(value), event::getFormattedMessage);
+                assertFalse(
+                        event.getThrowableProxy() != null
+                                && String.valueOf(event.getThrowableProxy().getMessage())
+                                        .contains(value),
+                        event::getFormattedMessage);
+            }
+        }
     }
 
     @Test

@@ -345,6 +345,26 @@ class ReleasesApiTest extends CatalogApiTestBase {
     }
 
     @Test
+    void aConflictAtReleaseTimeNamesTenExtensionsAndCountsTheRest() {
+        UUID partner = createPartner("Many conflicts", true, false);
+        UUID pack = fixtures.pack(partner, "Pack", "SINGLE");
+        UUID orders = fixtures.component(partner, "Orders", "PROCESS");
+        fixtures.pkg(
+                partner, orders, "1.0", true, CatalogFixtures.extensions("key", 12, "PROCESS_PROPERTY", true, false));
+        UUID billing = fixtures.component(partner, "Billing", "PROCESS");
+        fixtures.pkg(
+                partner, billing, "1.0", true, CatalogFixtures.extensions("key", 12, "PROCESS_PROPERTY", true, false));
+        fixtures.add(partner, pack, orders);
+        fixtures.add(partner, pack, billing);
+        fixtures.pkg(
+                partner, billing, "2.0", true, CatalogFixtures.extensions("key", 12, "PROCESS_PROPERTY", true, true));
+
+        ApiResponse conflict = assertProblem(409, release(partner, pack, immediately()));
+        assertNamesTenKeysAndCountsTheRest(conflict.string("detail"), "key", 12);
+        assertEquals(0, count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'"));
+    }
+
+    @Test
     void anIdempotencyKeyReplaysTheFirstRelease() {
         UUID partner = createPartner("Idempotent", true, false);
         UUID pack = packWithMember(partner);

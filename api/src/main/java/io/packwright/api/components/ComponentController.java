@@ -26,6 +26,7 @@ import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -122,9 +123,15 @@ class ComponentController {
      */
     @Post("/{id}/packages")
     @Status(HttpStatus.CREATED)
+    @Operation(operationId = "createPackagedComponent")
+    @ApiResponse(
+            responseCode = "201",
+            description = "The package; Location is its URL",
+            content = @Content(schema = @Schema(implementation = PackagedComponentResponse.class)))
     @ApiResponse(
             responseCode = "400",
-            description = "Invalid packageVersion, notes or extensions",
+            description = "Invalid body; a key repeated within the package; more than 100 extensions, or a"
+                    + " defaultValue longer than 4096 characters",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "403",
@@ -132,12 +139,12 @@ class ComponentController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "404",
-            description = "No component with this id is in your catalog",
+            description = "No such component in the caller's catalog",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "409",
-            description =
-                    "The component has a package of this version already, or the Idempotency-Key was used with another body",
+            description = "The component has a package with this packageVersion already, or the Idempotency-Key was"
+                    + " used for another request",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     HttpResponse<PackagedComponentResponse> createPackage(
             Authentication authentication,

@@ -1,6 +1,7 @@
 package io.packwright.api.components;
 
 import io.micronaut.data.exceptions.DataAccessException;
+import io.packwright.activities.secrets.SecretCipher;
 import io.packwright.activities.store.ConstraintViolations;
 import io.packwright.activities.store.Ids;
 import io.packwright.activities.store.component.ComponentEntity;
@@ -28,7 +29,8 @@ import java.util.UUID;
 
 /**
  * A partner's catalog: its components and their immutable packages. Only partners have a catalog;
- * a component of another partner is not found.
+ * a component of another partner is not found. The default of a secret extension is encrypted
+ * before it is stored and never shown.
  */
 @Singleton
 public class ComponentService {
@@ -37,6 +39,7 @@ public class ComponentService {
     private final PackagedComponentRepository packages;
     private final PackageExtensionStore extensions;
     private final Tenancy tenancy;
+    private final SecretCipher cipher;
     private final Clock clock;
 
     ComponentService(
@@ -44,11 +47,13 @@ public class ComponentService {
             PackagedComponentRepository packages,
             PackageExtensionStore extensions,
             Tenancy tenancy,
+            SecretCipher cipher,
             Clock clock) {
         this.components = components;
         this.packages = packages;
         this.extensions = extensions;
         this.tenancy = tenancy;
+        this.cipher = cipher;
         this.clock = clock;
     }
 
@@ -84,14 +89,14 @@ public class ComponentService {
     @Transactional
     public PackagedComponentResponse createPackage(Caller caller, UUID componentId, CreatePackageRequest request) {
         ComponentEntity component = owned(caller, componentId);
-        List<PackageExtension> declared = request.extensions() == null
-                ? List.of()
-                : request.extensions().stream()
-                        .map(ExtensionDefinition::toExtension)
-                        .toList();
-        checkKeysUnique(declared);
+        List<ExtensionDefinition> definitions = request.extensions() == null ? List.of() : request.extensions();
+        checkKeysUnique(definitions);
+        UUID packageId = Ids.next();
+        List<PackageExtension> declared = definitions.stream()
+                .map(definition -> definition.toExtension(packageId, cipher))
+                .toList();
         PackagedComponentEntity pkg = new PackagedComponentEntity(
-                Ids.next(), component.id(), request.packageVersion(), request.shareable(), request.notes(), now());
+                packageId, component.id(), request.packageVersion(), request.shareable(), request.notes(), now());
         try {
             pkg = packages.save(pkg);
         } catch (DataAccessException e) {
@@ -153,7 +158,7 @@ public class ComponentService {
                 .orElseThrow(() -> ApiException.notFound("No component " + id + " is in your catalog."));
     }
 
-    private static void checkKeysUnique(List<PackageExtension> declared) {
+    private static void checkKeysUnique(List<ExtensionDefinition> declared) {
         Map<String, Integer> first = new HashMap<>();
         List<FieldError> errors = new ArrayList<>();
         for (int i = 0; i < declared.size(); i++) {

@@ -16,7 +16,9 @@ import java.util.List;
  * @param shareable whether the package may go into integration packs; a pack's next release takes the
  *     newest shareable package of each member
  * @param notes at most 10000 characters
- * @param extensions at most 1000, with keys unique within the package; none when absent
+ * @param extensions the settings that each installed instance can give its own value: at most 100
+ *     (the limit per packaged component; more is a 400 naming it), with keys unique within the
+ *     package; none when absent
  */
 @Serdeable
 public record CreatePackageRequest(
@@ -28,4 +30,12 @@ public record CreatePackageRequest(
         @Nullable @Size(max = 10000) @Pattern(regexp = TextRules.TEXT, message = TextRules.TEXT_MESSAGE)
         String notes,
 
-        @Nullable @Size(max = 1000) List<@NotNull @Valid ExtensionDefinition> extensions) {}
+        @Nullable
+        @Size(
+                max = MAX_EXTENSIONS,
+                message = "must hold at most " + MAX_EXTENSIONS + " extensions, the limit per packaged component")
+        List<@NotNull @Valid ExtensionDefinition> extensions) {
+
+    /** The most extensions a packaged component declares. */
+    public static final int MAX_EXTENSIONS = 100;
+}

@@ -2,12 +2,15 @@ package io.packwright.api.components;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.packwright.activities.secrets.SecretCipher;
 import io.packwright.activities.store.component.ExtensionKind;
 import io.packwright.activities.store.component.PackageExtension;
+import io.packwright.api.managed.InstanceService;
 import io.packwright.api.validation.TextRules;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.util.UUID;
 
 /**
  * An extension that a packaged component declares: a setting that each installed instance of a pack
@@ -18,7 +21,9 @@ import jakarta.validation.constraints.Size;
  * @param kind what kind of setting it is
  * @param required whether an instance needs a value (its own or the default)
  * @param secret whether instance values are stored encrypted and never shown
- * @param defaultValue used when an instance sets none; at most 10000 characters
+ * @param defaultValue used when an instance sets none; at most 4096 characters (more is a 400 naming
+ *     the limit). The default of a {@code secret} extension is stored encrypted and always shown as
+ *     {@code "******"}
  */
 @Serdeable
 public record ExtensionDefinition(
@@ -28,14 +33,34 @@ public record ExtensionDefinition(
         @NotNull ExtensionKind kind,
         @NotNull Boolean required,
         @NotNull Boolean secret,
-        @Nullable @Size(max = 10000) String defaultValue) {
+
+        @Nullable
+        @Size(
+                max = MAX_DEFAULT_VALUE_LENGTH,
+                message = "must be at most " + MAX_DEFAULT_VALUE_LENGTH + " characters, the limit of a defaultValue")
+        String defaultValue) {
+
+    /** The most characters a {@code defaultValue} has. */
+    public static final int MAX_DEFAULT_VALUE_LENGTH = 4096;
 
     static ExtensionDefinition of(PackageExtension extension) {
+        String shownDefault =
+                extension.secret() && extension.hasDefault() ? InstanceService.MASK : extension.defaultValue();
         return new ExtensionDefinition(
-                extension.key(), extension.kind(), extension.required(), extension.secret(), extension.defaultValue());
+                extension.key(), extension.kind(), extension.required(), extension.secret(), shownDefault);
     }
 
-    PackageExtension toExtension() {
-        return new PackageExtension(key, kind, required, secret, defaultValue);
+    /** What is stored: the default of a secret extension encrypted for {@code packagedComponentId}. */
+    PackageExtension toExtension(UUID packagedComponentId, SecretCipher cipher) {
+        if (secret && defaultValue != null) {
+            return new PackageExtension(
+                    key,
+                    kind,
+                    required,
+                    true,
+                    null,
+                    cipher.encrypt(PackageExtension.defaultOwner(packagedComponentId, key), defaultValue));
+        }
+        return new PackageExtension(key, kind, required, secret, defaultValue, null);
     }
 }

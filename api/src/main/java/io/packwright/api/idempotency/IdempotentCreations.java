@@ -76,18 +76,20 @@ public class IdempotentCreations {
         if (!KEY.matcher(key).matches()) {
             throw ApiException.invalidField(HEADER, "must be 1 to 255 visible ASCII characters, e.g. a UUID");
         }
-        String fingerprint = fingerprint(request, body);
-        Optional<IdempotencyRecord> first = store.claim(caller.subject(), key, fingerprint, clock.instant());
+        byte[] fingerprinted = fingerprinted(request, body);
+        Optional<IdempotencyRecord> first =
+                store.claim(caller.subject(), key, cipher.fingerprint(fingerprinted), clock.instant());
         if (first.isPresent()) {
-            return replay(key, fingerprint, first.get(), type);
+            return replay(key, fingerprinted, first.get(), type);
         }
         Created<T> created = creation.get();
         store.complete(caller.subject(), key, created.status().getCode(), created.location(), write(created.body()));
         return respond(created);
     }
 
-    private <T> HttpResponse<T> replay(String key, String fingerprint, IdempotencyRecord first, Argument<T> type) {
-        if (!first.requestFingerprint().equals(fingerprint)) {
+    private <T> HttpResponse<T> replay(String key, byte[] fingerprinted, IdempotencyRecord first, Argument<T> type) {
+        // a fingerprint stored before a rotation of the secrets key is under the previous key
+        if (!cipher.fingerprintMatches(fingerprinted, first.requestFingerprint())) {
             throw ApiException.conflict("The Idempotency-Key '" + key + "' was already used for a different request."
                     + " Use a new key for a new request.");
         }
@@ -110,10 +112,10 @@ public class IdempotentCreations {
                 .header(HttpHeaders.LOCATION, created.location());
     }
 
-    private String fingerprint(HttpRequest<?> request, Object body) {
-        // keyed: request bodies may carry secret extension values, and the fingerprint is stored
+    // what the stored fingerprint is keyed over: request bodies may carry secret extension values
+    private byte[] fingerprinted(HttpRequest<?> request, Object body) {
         String method = request.getMethodName() + ' ' + request.getPath() + '\n';
-        return cipher.fingerprint((method + write(body)).getBytes(StandardCharsets.UTF_8));
+        return (method + write(body)).getBytes(StandardCharsets.UTF_8);
     }
 
     private String write(Object value) {

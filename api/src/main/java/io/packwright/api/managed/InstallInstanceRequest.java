@@ -17,7 +17,9 @@ import java.util.UUID;
  * @param integrationPackOverrideName the instance's name: required for a MULTI pack (unique per
  *     account and pack), absent for a SINGLE pack
  * @param extensionValues values by extension key; keys must be declared by the pack's current or
- *     pending release
+ *     pending release. At most 200 values of at most 8192 characters each, and at most 512 KiB
+ *     (524288 bytes) of UTF-8 in all values together; beyond any of these limits the request is a
+ *     400 naming it
  */
 @Serdeable
 public record InstallInstanceRequest(
@@ -27,4 +29,5 @@ public record InstallInstanceRequest(
         @Nullable @Size(min = 1, max = 255) @Pattern(regexp = TextRules.NAME, message = TextRules.NAME_MESSAGE)
         String integrationPackOverrideName,
 
-        @Nullable @Size(max = 1000) Map<String, String> extensionValues) {}
+        @Nullable @Size(max = ExtensionValueLimits.MAX_VALUES, message = ExtensionValueLimits.TOO_MANY)
+        Map<String, String> extensionValues) {}

@@ -81,7 +81,9 @@ class InstanceController {
     @ApiResponse(
             responseCode = "400",
             description = "Invalid body; override name present for a SINGLE pack or missing for a MULTI pack;"
-                    + " undeclared extension key or missing required extension value; a partner omitted accountId",
+                    + " undeclared extension key or missing required extension value; more than 200 extension"
+                    + " values, a value longer than 8192 characters or more than 512 KiB of UTF-8 in all values;"
+                    + " a partner omitted accountId. The detail names at most 10 keys and counts the rest",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "403",
@@ -196,8 +198,10 @@ class InstanceController {
     @ApiResponse(responseCode = "200", description = "The instance with its new values")
     @ApiResponse(
             responseCode = "400",
-            description = "Undeclared extension key, missing required extension value, invalid body, or a partner"
-                    + " omitted accountId",
+            description = "Undeclared extension key, missing required extension value; more than 200 extension"
+                    + " values, a value longer than 8192 characters or more than 512 KiB of UTF-8 in all values;"
+                    + " invalid body, or a partner omitted accountId. The detail names at most 10 keys and counts"
+                    + " the rest",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "403",
@@ -293,7 +297,8 @@ class InstanceController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @ApiResponse(
             responseCode = "422",
-            description = "The instance cannot take the release: a required extension has no value and no default",
+            description = "The instance cannot take the release: a required extension has no value and no default"
+                    + " (the detail names at most 10 such keys and counts the rest)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     CompletableFuture<HttpResponse<InstanceResponse>> applyPendingUpdate(
             Authentication authentication, @PathVariable UUID id, @Nullable @Body ApplyPendingUpdateRequest body) {

@@ -24,7 +24,8 @@ import java.util.UUID;
  * @param installedReleaseNumber the release it runs
  * @param pendingUpdate the pack's scheduled release that it has not applied; {@code null} when none
  * @param environmentIds the environments attached to it (at most 100)
- * @param extensionValues its extension values; secret ones shown as {@code "******"}
+ * @param extensionValues its extension values; secret ones shown as {@code "******"}. At most 200,
+ *     each at most 8192 characters, at most 512 KiB of UTF-8 together
  * @param createdAt when it was installed
  */
 @Serdeable

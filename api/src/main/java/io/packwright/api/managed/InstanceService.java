@@ -2,6 +2,7 @@ package io.packwright.api.managed;
 
 import io.micronaut.core.annotation.Nullable;
 import io.packwright.activities.secrets.SecretCipher;
+import io.packwright.activities.store.CappedList;
 import io.packwright.activities.store.Ids;
 import io.packwright.activities.store.managed.ApplyRequestStore;
 import io.packwright.activities.store.managed.AttachmentStore;
@@ -17,6 +18,7 @@ import io.packwright.api.problem.ApiException;
 import io.packwright.api.problem.FieldError;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,20 +28,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Installed integration pack instances of managed accounts: install, read, uninstall, extension
  * values and environment attachments. Secret extension values are encrypted before they are stored
  * and never leave this service: responses show {@code "******"} and no message names a value.
+ * Whether a value is shown masked is decided by whether its key is secret for the instance now
+ * ({@link ExtensionValueStore}), not by whether it happens to be encrypted yet: a value set while its
+ * key was not secret is masked from the moment a release declares the key secret, although it stays
+ * plain until it is encrypted.
  */
 @Singleton
 public class InstanceService {
 
     /** How a secret value is shown. */
     public static final String MASK = "******";
-
-    private static final int MAX_VALUE_LENGTH = 10_000;
 
     private final InstanceStore instances;
     private final ExtensionValueStore extensionValues;
@@ -156,15 +159,13 @@ public class InstanceService {
             throw instanceNotFound(id);
         }
         InstanceStore.Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
-        Map<String, byte[]> storedSecrets = new LinkedHashMap<>();
-        for (ExtensionValueStore.StoredValue stored :
+        Map<String, ExtensionValueStore.InstanceValue> stored = new LinkedHashMap<>();
+        for (ExtensionValueStore.InstanceValue value :
                 extensionValues.values(List.of(id)).getOrDefault(id, List.of())) {
-            if (stored.encryptedValue() != null) {
-                storedSecrets.put(stored.key(), stored.encryptedValue());
-            }
+            stored.put(value.key(), value);
         }
-        List<ExtensionValueStore.StoredValue> values = checkedValues(
-                "values", id, instance.packId(), instance.installedReleaseId(), request.values(), storedSecrets);
+        List<ExtensionValueStore.StoredValue> values =
+                checkedValues("values", id, instance.packId(), instance.installedReleaseId(), request.values(), stored);
         extensionValues.replaceValues(id, values);
         instances.touch(id, now());
         return get(account, id);
@@ -211,8 +212,9 @@ public class InstanceService {
 
     /**
      * Checks values against the extensions of the installed release and the pack's pending
-     * release, and turns them into what is stored (secret ones encrypted). No message carries a
-     * value.
+     * release, and turns them into what is stored: encrypted when the key is secret for the
+     * instance. {@code "******"} for a value that is shown masked keeps it (encrypting it if it is
+     * still plain because its key became secret after it was set). No message carries a value.
      */
     private List<ExtensionValueStore.StoredValue> checkedValues(
             String field,
@@ -220,12 +222,13 @@ public class InstanceService {
             UUID packId,
             UUID installedReleaseId,
             Map<String, String> given,
-            Map<String, byte[]> storedSecrets) {
+            Map<String, ExtensionValueStore.InstanceValue> stored) {
         Map<String, ExtensionValueStore.DeclaredExtension> declared =
                 extensionValues.declaredExtensions(packId, installedReleaseId);
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> sorted = new TreeMap<>();
-        for (Map.Entry<String, String> entry : given.entrySet()) {
+        // in key order, so that messages list the keys in an order a person can follow
+        for (Map.Entry<String, String> entry : new TreeMap<>(given).entrySet()) {
             String key = entry.getKey();
             String path = field + "." + key;
             if (!declared.containsKey(key)) {
@@ -235,13 +238,26 @@ public class InstanceService {
                                 + " pending release"));
             } else if (entry.getValue() == null) {
                 errors.add(new FieldError(path, "must be a string, not null"));
-            } else if (entry.getValue().length() > MAX_VALUE_LENGTH) {
-                errors.add(new FieldError(path, "must be at most " + MAX_VALUE_LENGTH + " characters"));
+            } else if (entry.getValue().length() > ExtensionValueLimits.MAX_VALUE_LENGTH) {
+                errors.add(new FieldError(
+                        path,
+                        "must be at most " + ExtensionValueLimits.MAX_VALUE_LENGTH
+                                + " characters, the limit of an extension value"));
             } else if (!declared.get(key).secret() && entry.getValue().indexOf('\0') >= 0) {
                 errors.add(new FieldError(path, "must not contain NUL characters"));
             } else {
                 sorted.put(key, entry.getValue());
             }
+        }
+        long totalBytes = given.values().stream()
+                .filter(value -> value != null)
+                .mapToLong(value -> value.getBytes(StandardCharsets.UTF_8).length)
+                .sum();
+        if (totalBytes > ExtensionValueLimits.MAX_TOTAL_BYTES) {
+            errors.add(new FieldError(
+                    field,
+                    "hold " + totalBytes + " bytes of UTF-8 in all; at most " + ExtensionValueLimits.MAX_TOTAL_BYTES
+                            + " (512 KiB) are allowed, the limit of all extension values of an instance"));
         }
         for (ExtensionValueStore.DeclaredExtension extension : declared.values()) {
             if (extension.mustBeGiven() && !given.containsKey(extension.key())) {
@@ -256,20 +272,19 @@ public class InstanceService {
         List<ExtensionValueStore.StoredValue> values = new ArrayList<>();
         for (Map.Entry<String, String> entry : sorted.entrySet()) {
             String key = entry.getKey();
-            if (declared.get(key).secret()) {
-                byte[] kept = MASK.equals(entry.getValue()) ? storedSecrets.get(key) : null;
-                byte[] encrypted = kept != null ? kept : cipher.encrypt(owner(instanceId, key), entry.getValue());
+            String owner = ExtensionValueStore.owner(instanceId, key);
+            ExtensionValueStore.InstanceValue kept = stored.get(key);
+            if (MASK.equals(entry.getValue()) && kept != null && kept.masked()) {
+                byte[] encrypted =
+                        kept.encryptedValue() != null ? kept.encryptedValue() : cipher.encrypt(owner, kept.value());
                 values.add(new ExtensionValueStore.StoredValue(key, null, encrypted));
+            } else if (declared.get(key).secret()) {
+                values.add(new ExtensionValueStore.StoredValue(key, null, cipher.encrypt(owner, entry.getValue())));
             } else {
                 values.add(new ExtensionValueStore.StoredValue(key, entry.getValue(), null));
             }
         }
         return values;
-    }
-
-    /** The associated data that binds a secret value to its instance and key. */
-    public static String owner(UUID instanceId, String key) {
-        return instanceId + "/" + key;
     }
 
     /**
@@ -294,7 +309,7 @@ public class InstanceService {
             throw ApiException.conflict("No update is pending for integration pack instance " + id
                     + ": it runs the newest release of its pack, or has an outcome for it already.");
         }
-        List<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
+        CappedList<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
         if (!missing.isEmpty()) {
             throw cannotTake(id, pending.releaseNumber(), missing);
         }
@@ -313,16 +328,17 @@ public class InstanceService {
         if (applyRequests.isApplyQueued(pending.releaseId(), id)) {
             return new PendingUpdateProgress(instance, false, null);
         }
-        List<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
+        CappedList<String> missing = extensionValues.missingRequiredExtensions(id, pending.releaseId());
         return new PendingUpdateProgress(
                 instance, false, missing.isEmpty() ? null : cannotTake(id, pending.releaseNumber(), missing));
     }
 
-    private static ApiException cannotTake(UUID id, int releaseNumber, List<String> missing) {
+    private static ApiException cannotTake(UUID id, int releaseNumber, CappedList<String> missing) {
+        boolean one = missing.total() == 1;
         return ApiException.unprocessable("Integration pack instance " + id + " cannot take release " + releaseNumber
-                + ": it requires a value for the extension" + (missing.size() == 1 ? " " : "s ")
-                + missing.stream().map(key -> "'" + printable(key) + "'").collect(Collectors.joining(", "))
-                + ", which has no default. Set it with PUT /api/v1/integration-pack-instances/" + id
+                + ": it requires a value for the extension" + (one ? " " : "s ")
+                + missing.quoted(InstanceService::printable) + ", which " + (one ? "has" : "have")
+                + " no default. Set " + (one ? "it" : "them") + " with PUT /api/v1/integration-pack-instances/" + id
                 + "/extensions, then apply again.");
     }
 
@@ -363,12 +379,12 @@ public class InstanceService {
         }
         List<UUID> ids = page.stream().map(InstanceStore.Instance::id).toList();
         Map<UUID, List<UUID>> attached = attachments.environmentIds(ids);
-        Map<UUID, List<ExtensionValueStore.StoredValue>> values = extensionValues.values(ids);
+        Map<UUID, List<ExtensionValueStore.InstanceValue>> values = extensionValues.values(ids);
         Map<UUID, InstanceResponse> responses = new LinkedHashMap<>();
         for (InstanceStore.Instance instance : page) {
             Map<String, String> shown = new LinkedHashMap<>();
-            for (ExtensionValueStore.StoredValue value : values.getOrDefault(instance.id(), List.of())) {
-                shown.put(value.key(), value.encryptedValue() != null ? MASK : value.value());
+            for (ExtensionValueStore.InstanceValue value : values.getOrDefault(instance.id(), List.of())) {
+                shown.put(value.key(), value.masked() ? MASK : value.value());
             }
             responses.put(
                     instance.id(),

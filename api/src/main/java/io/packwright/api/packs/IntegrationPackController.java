@@ -188,7 +188,7 @@ class IntegrationPackController {
      * CERTIFICATE or CUSTOM_LIBRARY component, a PROCESS that contains process routes, or an
      * API_SERVICE in a MULTI pack; 409 when the component has no shareable package, the pack holds 100
      * components, or another member declares one of its extension keys with other kind, required or
-     * secret settings.
+     * secret settings (the detail names at most 10 such conflicts and counts the rest).
      */
     @Put("/{id}/components/{componentId}")
     @Status(HttpStatus.NO_CONTENT)

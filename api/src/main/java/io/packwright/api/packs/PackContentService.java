@@ -1,5 +1,6 @@
 package io.packwright.api.packs;
 
+import io.packwright.activities.store.CappedList;
 import io.packwright.activities.store.component.ComponentEntity;
 import io.packwright.activities.store.component.ComponentRepository;
 import io.packwright.activities.store.component.PackagedComponentEntity;
@@ -17,9 +18,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * What is in a pack: its member components and its publications. Every change locks the pack row
@@ -74,7 +73,8 @@ public class PackContentService {
                     + IntegrationPackStore.MAX_MEMBERS + " components, the most a pack can hold. Remove a"
                     + " component first, or put this one into another pack.");
         }
-        List<ExtensionConflict> conflicts = contents.conflictingExtensions(pack.id(), component.id(), newest.id());
+        CappedList<ExtensionConflict> conflicts =
+                contents.conflictingExtensions(pack.id(), component.id(), newest.id());
         if (!conflicts.isEmpty()) {
             throw ApiException.conflict("Components in one integration pack must declare each extension with the same"
                     + " kind, required and secret settings, but package '" + newest.packageVersion() + "' of '"
@@ -140,14 +140,14 @@ public class PackContentService {
         }
     }
 
-    private static String describe(List<ExtensionConflict> conflicts) {
-        return conflicts.stream()
-                .map(conflict -> "extension '" + conflict.key() + "' is "
+    private static String describe(CappedList<ExtensionConflict> conflicts) {
+        return conflicts.describe(
+                conflict -> "extension '" + conflict.key() + "' is "
                         + settings(conflict.kind(), conflict.required(), conflict.secret())
                         + " here but "
                         + settings(conflict.memberKind(), conflict.memberRequired(), conflict.memberSecret())
-                        + " in member '" + conflict.memberName() + "'")
-                .collect(Collectors.joining("; "));
+                        + " in member '" + conflict.memberName() + "'",
+                "; ");
     }
 
     private static String settings(Object kind, boolean required, boolean secret) {

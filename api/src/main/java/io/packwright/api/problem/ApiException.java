@@ -2,6 +2,7 @@ package io.packwright.api.problem;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
+import io.packwright.activities.store.CappedList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -38,18 +39,14 @@ public final class ApiException extends RuntimeException {
                 HttpStatus.BAD_REQUEST, "'" + field + "' " + message + ".", List.of(new FieldError(field, message)));
     }
 
-    /** 400: several invalid fields, each with its message. */
+    /**
+     * 400: several invalid fields, each with its message. {@code errors} holds them all; the detail
+     * names at most {@link CappedList#SHOWN}, since field names may carry keys, and counts the rest.
+     */
     public static ApiException invalidFields(List<FieldError> errors) {
-        StringBuilder detail = new StringBuilder("The request has invalid fields: ");
-        for (int i = 0; i < errors.size(); i++) {
-            FieldError error = errors.get(i);
-            detail.append(i == 0 ? "" : "; ")
-                    .append('\'')
-                    .append(error.field())
-                    .append("' ")
-                    .append(error.message());
-        }
-        return new ApiException(HttpStatus.BAD_REQUEST, detail.append('.').toString(), errors);
+        String detail = "The request has invalid fields: "
+                + CappedList.of(errors).describe(error -> "'" + error.field() + "' " + error.message(), "; ") + ".";
+        return new ApiException(HttpStatus.BAD_REQUEST, detail, errors);
     }
 
     /** 401: the caller is not authenticated. */

@@ -60,10 +60,10 @@ class ReleaseController {
      * Releases the pack's components with their newest shareable packages: {@code IMMEDIATELY}
      * (current at once, applied to every instance; supersedes a pending release) or {@code
      * RELEASE_ON_SPECIFIED_DATE} (pending until the start of {@code releaseOnDate} in the partner's
-     * time zone, then applied to every instance that has not applied it; at most 365 days ahead). 202:
-     * the release continues in its workflow. 409 when nothing changed since the newest release, when
-     * the pack has no components or disagreeing extension settings, or when a scheduled release is
-     * asked for while one is pending.
+     * time zone, then applied to every instance that has not applied it; at most 365 days ahead). 202: the release continues
+     * in its workflow. 409 when nothing changed since the newest release, when the pack has no
+     * components or disagreeing extension settings (the detail names at most 10 such conflicts and
+     * counts the rest), or when a scheduled release is asked for while one is pending.
      */
     @Post("/integration-packs/{id}/releases")
     @Status(HttpStatus.ACCEPTED)

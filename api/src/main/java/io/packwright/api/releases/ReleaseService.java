@@ -3,6 +3,7 @@ package io.packwright.api.releases;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
+import io.packwright.activities.store.CappedList;
 import io.packwright.activities.store.Ids;
 import io.packwright.activities.store.pack.IntegrationPackRepository;
 import io.packwright.activities.store.pack.IntegrationPackStore;
@@ -93,10 +94,11 @@ class ReleaseService {
                     + pack.pending().releaseNumber() + " on " + pack.pending().releaseOnDate()
                     + "); a pack has one pending release at a time. Release IMMEDIATELY to supersede it.");
         }
-        var conflicts = releases.memberExtensionConflicts(packId);
+        CappedList<String> conflicts = releases.memberExtensionConflicts(packId);
         if (!conflicts.isEmpty()) {
             throw ApiException.conflict("The newest shareable packages of the pack's components declare extensions"
-                    + " with different settings: " + String.join(", ", conflicts) + ". Components shared between"
+                    + " with different settings: " + conflicts.describe(conflict -> conflict, ", ")
+                    + ". Components shared between"
                     + " processes must have the same extensibility settings; package a component again so that"
                     + " they agree, or remove one of them from the pack.");
         }

@@ -150,6 +150,18 @@ public abstract class ApiTestBase implements TestPropertyProvider {
                 .toList();
     }
 
+    /**
+     * Asserts that {@code detail} names the first ten of {@code total} keys {@code prefix01}, {@code
+     * prefix02}, … and then says how many more there are, without naming them.
+     */
+    protected static void assertNamesTenKeysAndCountsTheRest(String detail, String prefix, int total) {
+        for (int i = 1; i <= total; i++) {
+            String key = prefix + String.format("%02d", i);
+            assertEquals(i <= 10, detail.contains(key), () -> key + " in: " + detail);
+        }
+        assertTrue(detail.contains("… and " + (total - 10) + " more"), detail);
+    }
+
     /** Asserts that a 400 problem names {@code field} with a message. */
     @SuppressWarnings("unchecked")
     protected static void assertFieldError(ApiResponse problem, String field) {

@@ -63,6 +63,20 @@ public final class CatalogFixtures {
         return obj("key", key, "kind", kind, "required", required, "secret", secret);
     }
 
+    /**
+     * {@code count} extension definitions with the same settings for {@link #pkg}, keyed {@code
+     * prefix01}, {@code prefix02}, … so that key order is number order.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object>[] extensions(
+            String prefix, int count, String kind, boolean required, boolean secret) {
+        Map<String, Object>[] extensions = new Map[count];
+        for (int i = 0; i < count; i++) {
+            extensions[i] = extension(prefix + String.format("%02d", i + 1), kind, required, secret);
+        }
+        return extensions;
+    }
+
     /** A PROCESS component of {@code partner} with one shareable package {@code 1.0}. */
     public UUID shareableProcess(UUID partner, String name) {
         UUID component = component(partner, name, "PROCESS");

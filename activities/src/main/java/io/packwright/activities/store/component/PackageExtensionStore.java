@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /**
  * The extensions of packaged components ({@code package_extensions}), written with their package
- * and read for a whole page of packages in one query. Every method needs a surrounding transaction.
+ * and read for a whole page of packages in one query. The default of a secret extension is stored
+ * encrypted (the caller encrypts it). Every method needs a surrounding transaction.
  */
 @Singleton
 public class PackageExtensionStore {
@@ -31,6 +32,8 @@ public class PackageExtensionStore {
         /** A package without extensions. */
         public static final ExtensionsSize NONE = new ExtensionsSize(0, 0);
     }
+    /** Whether the extension {@code pe} has no default value, neither plain nor encrypted. */
+    public static final String HAS_NO_DEFAULT = "(pe.default_value IS NULL AND pe.encrypted_default_value IS NULL)";
 
     private final JdbcOperations jdbc;
 
@@ -44,8 +47,9 @@ public class PackageExtensionStore {
             return;
         }
         jdbc.prepareStatement("""
-                INSERT INTO package_extensions (packaged_component_id, key, kind, required, secret, default_value)
-                VALUES (?, ?, ?, ?, ?, ?)""", statement -> {
+                INSERT INTO package_extensions (packaged_component_id, key, kind, required, secret, default_value,
+                                                encrypted_default_value)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""", statement -> {
             for (PackageExtension extension : extensions) {
                 statement.setObject(1, packagedComponentId);
                 statement.setString(2, extension.key());
@@ -53,6 +57,7 @@ public class PackageExtensionStore {
                 statement.setBoolean(4, extension.required());
                 statement.setBoolean(5, extension.secret());
                 statement.setString(6, extension.defaultValue());
+                statement.setBytes(7, extension.encryptedDefaultValue());
                 statement.addBatch();
             }
             return statement.executeBatch();
@@ -70,7 +75,7 @@ public class PackageExtensionStore {
             return byPackage;
         }
         return jdbc.prepareStatement("""
-                SELECT packaged_component_id, key, kind, required, secret, default_value
+                SELECT packaged_component_id, key, kind, required, secret, default_value, encrypted_default_value
                 FROM package_extensions WHERE packaged_component_id = ANY (?)""", statement -> {
             Array ids = statement.getConnection().createArrayOf("uuid", packagedComponentIds.toArray());
             statement.setArray(1, ids);
@@ -83,7 +88,8 @@ public class PackageExtensionStore {
                                     ExtensionKind.valueOf(rows.getString("kind")),
                                     rows.getBoolean("required"),
                                     rows.getBoolean("secret"),
-                                    rows.getString("default_value")));
+                                    rows.getString("default_value"),
+                                    rows.getBytes("encrypted_default_value")));
                 }
             }
             byPackage.values().forEach(list -> list.sort(Comparator.comparing(PackageExtension::key)));

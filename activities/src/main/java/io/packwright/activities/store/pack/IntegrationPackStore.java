@@ -1,6 +1,7 @@
 package io.packwright.activities.store.pack;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.packwright.activities.store.CappedList;
 import io.packwright.activities.store.component.ComponentType;
 import io.packwright.activities.store.component.ExtensionKind;
 import jakarta.inject.Singleton;
@@ -149,37 +150,43 @@ public class IntegrationPackStore {
     /**
      * The extensions of {@code packagedComponentId} (the package that {@code componentId} would bring
      * into the pack) whose key another member of {@code packId} declares, by its newest shareable
-     * package, with a different kind, required or secret flag.
+     * package, with a different kind, required or secret flag: at most {@link CappedList#SHOWN} of
+     * them, ordered by key and member name, and how many there are in all.
      */
-    public List<ExtensionConflict> conflictingExtensions(UUID packId, UUID componentId, UUID packagedComponentId) {
+    public CappedList<ExtensionConflict> conflictingExtensions(
+            UUID packId, UUID componentId, UUID packagedComponentId) {
         return jdbc.prepareStatement("""
-                SELECT theirs.key, c.name, theirs.kind, theirs.required, theirs.secret,
-                       mine.kind, mine.required, mine.secret
+                SELECT theirs.key, c.name AS member_name, theirs.kind AS member_kind,
+                       theirs.required AS member_required, theirs.secret AS member_secret,
+                       mine.kind, mine.required, mine.secret, count(*) OVER () AS total
                 FROM integration_pack_members m
                 JOIN components c ON c.id = m.component_id
                 JOIN package_extensions theirs ON theirs.packaged_component_id = %s
                 JOIN package_extensions mine ON mine.packaged_component_id = ? AND mine.key = theirs.key
                 WHERE m.integration_pack_id = ? AND m.component_id <> ?
                   AND (theirs.kind <> mine.kind OR theirs.required <> mine.required OR theirs.secret <> mine.secret)
-                ORDER BY theirs.key, c.name, c.id""".formatted(NEWEST_SHAREABLE_ID), statement -> {
+                ORDER BY theirs.key, c.name, c.id LIMIT ?""".formatted(NEWEST_SHAREABLE_ID), statement -> {
             statement.setObject(1, packagedComponentId);
             statement.setObject(2, packId);
             statement.setObject(3, componentId);
+            statement.setInt(4, CappedList.SHOWN);
             List<ExtensionConflict> conflicts = new ArrayList<>();
+            long total = 0;
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     conflicts.add(new ExtensionConflict(
-                            rows.getString(1),
-                            rows.getString(2),
-                            ExtensionKind.valueOf(rows.getString(3)),
-                            rows.getBoolean(4),
-                            rows.getBoolean(5),
-                            ExtensionKind.valueOf(rows.getString(6)),
-                            rows.getBoolean(7),
-                            rows.getBoolean(8)));
+                            rows.getString("key"),
+                            rows.getString("member_name"),
+                            ExtensionKind.valueOf(rows.getString("member_kind")),
+                            rows.getBoolean("member_required"),
+                            rows.getBoolean("member_secret"),
+                            ExtensionKind.valueOf(rows.getString("kind")),
+                            rows.getBoolean("required"),
+                            rows.getBoolean("secret")));
+                    total = rows.getLong("total");
                 }
             }
-            return conflicts;
+            return new CappedList<>(conflicts, total);
         });
     }
 

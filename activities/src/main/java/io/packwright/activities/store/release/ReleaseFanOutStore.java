@@ -4,6 +4,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.TransactionStatus;
+import io.packwright.activities.store.CappedList;
+import io.packwright.activities.store.component.PackageExtensionStore;
 import io.packwright.activities.store.notify.NotificationChannel;
 import io.packwright.workflows.release.ApplyMode;
 import io.packwright.workflows.release.ReleaseActivities.ApplyRequestedResult;
@@ -67,14 +69,15 @@ public class ReleaseFanOutStore {
 
     /**
      * The extension keys that the release {@code ?} requires a value for: declared {@code required}
-     * without a {@code defaultValue} by one of its packages. An instance without a value for one of
-     * them cannot take the release; the api's manual apply and the fan-out both judge by it.
+     * without a {@code defaultValue} (plain, or encrypted for a secret extension) by one of its
+     * packages. An instance without a value for one of them cannot take the release; the api's
+     * manual apply and the fan-out both judge by it.
      */
     public static final String REQUIRED_KEYS = """
             SELECT DISTINCT pe.key
             FROM release_components rc
             JOIN package_extensions pe ON pe.packaged_component_id = rc.packaged_component_id
-            WHERE rc.release_id = ? AND pe.required AND pe.default_value IS NULL""";
+            WHERE rc.release_id = ? AND pe.required AND """ + PackageExtensionStore.HAS_NO_DEFAULT;
 
     private static final String RELEASE = """
             SELECT r.status, p.deleted_at IS NOT NULL, r.integration_pack_id, r.release_number, r.completed_at
@@ -85,7 +88,8 @@ public class ReleaseFanOutStore {
      * Records the outcome of the locked instances that run an older release: {@code APPLIED} (moving
      * them to the release) when they have a value for every extension that the release requires
      * without default, else {@code FAILED} with the reason, or nothing at all when failures are not
-     * recorded. The ledger's primary key decides, and only what was really inserted moves or counts.
+     * recorded. The reason names at most {@link CappedList#SHOWN} keys and counts the rest, as the
+     * api's messages do. The ledger's primary key decides, and only what was really inserted moves or counts.
      * Every probe of a large table is bounded by the batch's ids, so that no plan can fall back to
      * scanning the ledger or the extension values of the whole install base.
      */
@@ -97,7 +101,9 @@ public class ReleaseFanOutStore {
                 JOIN releases installed ON installed.id = i.installed_release_id
                 WHERE i.id = ANY (?) AND installed.release_number < ?),
             blocked AS (
-                SELECT c.id, count(*) AS missing, string_agg('''' || k.key || '''', ', ' ORDER BY k.key) AS keys
+                SELECT c.id, count(*) AS missing,
+                       array_to_string((array_agg('''' || k.key || '''' ORDER BY k.key))[1:%2$d], ', ')
+                       || CASE WHEN count(*) > %2$d THEN ', … and ' || (count(*) - %2$d) || ' more' ELSE '' END AS keys
                 FROM candidates c CROSS JOIN required k
                 WHERE NOT EXISTS (SELECT 1 FROM instance_extension_values v
                                    WHERE v.integration_pack_instance_id = ANY (?)
@@ -126,7 +132,7 @@ public class ReleaseFanOutStore {
                 RETURNING i.id)
             SELECT (SELECT count(*) FROM moved),
                    (SELECT count(*) FROM recorded WHERE status = 'FAILED'),
-                   (SELECT count(*) FROM blocked)""".formatted(REQUIRED_KEYS);
+                   (SELECT count(*) FROM blocked)""".formatted(REQUIRED_KEYS, CappedList.SHOWN);
 
     /**
      * Removes the apply requests of release {@code ?} for the instances {@code ?} and notifies each

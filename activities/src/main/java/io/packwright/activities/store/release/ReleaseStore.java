@@ -3,6 +3,8 @@ package io.packwright.activities.store.release;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.packwright.activities.release.StartableRelease;
+import io.packwright.activities.store.CappedList;
+import io.packwright.activities.store.managed.SecretSweepStore;
 import io.packwright.workflows.release.ApplyMode;
 import io.packwright.workflows.release.ReleaseSchedule;
 import io.packwright.workflows.release.ReleaseStatus;
@@ -70,18 +72,21 @@ public class ReleaseStore {
             """.formatted(REMAINING, LEDGER_COUNTS);
 
     private final JdbcOperations jdbc;
+    private final SecretSweepStore secretSweeps;
 
-    ReleaseStore(JdbcOperations jdbc) {
+    ReleaseStore(JdbcOperations jdbc, SecretSweepStore secretSweeps) {
         this.jdbc = jdbc;
+        this.secretSweeps = secretSweeps;
     }
 
     /**
      * Extension keys that two members of {@code packId} declare differently (kind, required or secret)
-     * in the packages a new release would take: their newest shareable ones.
+     * in the packages a new release would take: their newest shareable ones. At most {@link
+     * CappedList#SHOWN} of them, ordered by key and member names, and how many there are in all.
      *
      * @return one line per conflict, e.g. {@code 'apiKey' (Orders: required, Billing: optional)}
      */
-    public List<String> memberExtensionConflicts(UUID packId) {
+    public CappedList<String> memberExtensionConflicts(UUID packId) {
         return jdbc.prepareStatement("""
                 WITH newest AS (
                     SELECT m.component_id, c.name,
@@ -93,19 +98,25 @@ public class ReleaseStore {
                 declared AS (
                     SELECT n.component_id, n.name, e.key, e.kind, e.required, e.secret
                     FROM newest n JOIN package_extensions e ON e.packaged_component_id = n.package_id)
-                SELECT a.key, a.name, a.kind, a.required, a.secret, b.name, b.kind, b.required, b.secret
+                SELECT a.key, a.name AS a_name, a.kind AS a_kind, a.required AS a_required, a.secret AS a_secret,
+                       b.name AS b_name, b.kind AS b_kind, b.required AS b_required, b.secret AS b_secret,
+                       count(*) OVER () AS total
                 FROM declared a JOIN declared b ON a.key = b.key AND a.component_id < b.component_id
                 WHERE a.kind <> b.kind OR a.required <> b.required OR a.secret <> b.secret
-                ORDER BY a.key, a.name, b.name""", statement -> {
+                ORDER BY a.key, a.name, b.name LIMIT ?""", statement -> {
             statement.setObject(1, packId);
+            statement.setInt(2, CappedList.SHOWN);
             List<String> conflicts = new ArrayList<>();
+            long total = 0;
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    conflicts.add("'" + rows.getString(1) + "' (" + rows.getString(2) + ": " + settings(rows, 3) + "; "
-                            + rows.getString(6) + ": " + settings(rows, 7) + ")");
+                    conflicts.add("'" + rows.getString("key") + "' (" + rows.getString("a_name") + ": "
+                            + settings(rows, "a_") + "; " + rows.getString("b_name") + ": " + settings(rows, "b_")
+                            + ")");
+                    total = rows.getLong("total");
                 }
             }
-            return conflicts;
+            return new CappedList<>(conflicts, total);
         });
     }
 
@@ -113,7 +124,8 @@ public class ReleaseStore {
      * Creates a release of the locked, live pack {@code release.integrationPackId()} with the next
      * release number and its members' newest shareable packages. An immediate release becomes the
      * pack's current release at once, {@code IN_PROGRESS}, and supersedes every open release of the
-     * pack; a scheduled one is {@code SCHEDULED}.
+     * pack; a scheduled one is {@code SCHEDULED}. When the release makes keys secret that were not,
+     * a sweep that encrypts their plain values is queued ({@link SecretSweepStore}).
      */
     public CreatedRelease create(NewRelease release) {
         boolean immediate = release.schedule() == ReleaseSchedule.IMMEDIATELY;
@@ -175,6 +187,8 @@ public class ReleaseStore {
             statement.setObject(2, release.integrationPackId());
             return statement.executeUpdate();
         });
+        // before the release becomes current or supersedes one: what was secret until now decides
+        secretSweeps.queueKeysMadeSecretBy(release.id(), release.now());
         List<String> superseded = List.of();
         if (immediate) {
             superseded = supersedeOpenReleases(release);
@@ -403,10 +417,10 @@ public class ReleaseStore {
         return releases;
     }
 
-    private static String settings(ResultSet rows, int column) throws SQLException {
-        return rows.getString(column)
-                + (rows.getBoolean(column + 1) ? ", required" : ", optional")
-                + (rows.getBoolean(column + 2) ? ", secret" : "");
+    private static String settings(ResultSet rows, String prefix) throws SQLException {
+        return rows.getString(prefix + "kind")
+                + (rows.getBoolean(prefix + "required") ? ", required" : ", optional")
+                + (rows.getBoolean(prefix + "secret") ? ", secret" : "");
     }
 
     private static Timestamp timestamp(@Nullable Instant instant) {

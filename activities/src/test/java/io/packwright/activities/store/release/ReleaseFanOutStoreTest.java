@@ -198,6 +198,44 @@ class ReleaseFanOutStoreTest {
     }
 
     @Test
+    void aRequiredSecretWithAnEncryptedDefaultNeedsNoValue() throws SQLException {
+        Pack pack = rows.pack();
+        UUID release = rows.release(pack.id(), 2, "IN_PROGRESS");
+        rows.declaresSecretWithDefault(pack, release, "apiKey");
+        rows.declares(pack, release, "region:true:");
+        List<UUID> instances = rows.instances(pack, pack.first(), 2);
+        rows.value(instances.get(0), "region");
+
+        assertEquals(
+                new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(1), true, 1, 1),
+                store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW));
+        List<Outcome> ledger = rows.ledger(release);
+        assertEquals("APPLIED", ledger.get(0).status());
+        assertTrue(ledger.get(1).reason().startsWith("required extension 'region' has"), ledger.get(1)::reason);
+    }
+
+    @Test
+    void aFailureReasonNamesTenKeysAndCountsTheRest() throws SQLException {
+        Pack pack = rows.pack();
+        UUID release = rows.release(pack.id(), 2, "IN_PROGRESS");
+        String[] required = new String[13];
+        for (int i = 0; i < required.length; i++) {
+            required[i] = String.format("key%02d:true:", i + 1);
+        }
+        rows.declares(pack, release, required);
+        UUID instance = rows.instance(pack, pack.first());
+        rows.value(instance, "key02");
+
+        store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW);
+
+        assertEquals(
+                "required extensions 'key01', 'key03', 'key04', 'key05', 'key06', 'key07', 'key08', 'key09', 'key10',"
+                        + " 'key11', … and 2 more have no value and no default; set them with PUT"
+                        + " /api/v1/integration-pack-instances/" + instance + "/extensions",
+                rows.ledger(release).get(0).reason());
+    }
+
+    @Test
     void anInstanceWithoutARequiredValueFailsWithTheReasonAndTheOthersAreApplied() throws SQLException {
         Pack pack = rows.pack();
         UUID release = rows.release(pack.id(), 2, "IN_PROGRESS");

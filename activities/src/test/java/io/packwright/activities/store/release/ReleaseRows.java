@@ -35,7 +35,13 @@ public final class ReleaseRows {
 
     /** An application context on {@code database} with the stores and their transactions. */
     public static ApplicationContext context(TestDatabase database) {
+        return context(database, Map.of());
+    }
+
+    /** {@link #context(TestDatabase)} with more configuration. */
+    public static ApplicationContext context(TestDatabase database, Map<String, Object> more) {
         Map<String, Object> properties = new HashMap<>(database.micronautProperties());
+        properties.putAll(more);
         properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
         properties.put("datasources.default.dialect", "POSTGRES");
         properties.put("datasources.default.schema-generate", "NONE");
@@ -156,6 +162,34 @@ public final class ReleaseRows {
                     Boolean.parseBoolean(parts[1]),
                     parts[2].isEmpty() ? null : parts[2]);
         }
+        exec(
+                "INSERT INTO release_components VALUES (?, ?, ?, 'PROCESS', ?, '1.0')",
+                release,
+                component,
+                "component " + component,
+                packaged);
+    }
+
+    /**
+     * Adds a component to the release's content whose package declares the required secret extension
+     * {@code key} with an encrypted default (bytes that stand for one: nothing here decrypts them).
+     */
+    public void declaresSecretWithDefault(Pack pack, UUID release, String key) throws SQLException {
+        UUID component = Ids.next();
+        exec(
+                "INSERT INTO components VALUES (?, ?, ?, 'PROCESS', false, ?)",
+                component,
+                pack.partner(),
+                "component " + component,
+                BEFORE);
+        UUID packaged = Ids.next();
+        exec("INSERT INTO packaged_components VALUES (?, ?, '1.0', true, NULL, ?)", packaged, component, BEFORE);
+        exec(
+                "INSERT INTO package_extensions (packaged_component_id, key, kind, required, secret, default_value,"
+                        + " encrypted_default_value) VALUES (?, ?, 'CONNECTION_FIELD', true, true, NULL, ?)",
+                packaged,
+                key,
+                new byte[] {2, 0, 0, 0, 0});
         exec(
                 "INSERT INTO release_components VALUES (?, ?, ?, 'PROCESS', ?, '1.0')",
                 release,
