@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -78,6 +79,9 @@ final class EndToEndStack implements AutoCloseable {
     private final Path stackDirectory;
     private final Path logDirectory;
     private final List<ChildProcess> children = new CopyOnWriteArrayList<>();
+    // A test JVM that Maven stops early never runs @AfterAll; nothing of the stack may outlive it.
+    private final Thread shutdownHook = new Thread(this::close, "end-to-end-stack-stop");
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Path postgresDirectory;
     private volatile EmbeddedPostgresServer postgres;
     private int postgresPort;
@@ -361,9 +365,20 @@ final class EndToEndStack implements AutoCloseable {
         return text.toString();
     }
 
-    /** Stops the children (gracefully, then SIGKILL), Temporal and PostgreSQL, and removes a restartable database. */
+    /**
+     * Stops the children (gracefully, then SIGKILL), Temporal and PostgreSQL, and removes a
+     * restartable database; once, also when the JVM exits without it.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // called by the hook itself
+        }
         children.forEach(ChildProcess::requestStop);
         children.forEach(ChildProcess::close);
         WorkflowServiceStubs stubs = temporalStubs;
