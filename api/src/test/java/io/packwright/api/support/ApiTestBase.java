@@ -100,21 +100,11 @@ public abstract class ApiTestBase implements TestPropertyProvider {
         return response;
     }
 
-    /** Every item of a list, read page by page with {@code pageSize}. */
+    /** Every item of a list, read page by page with {@code pageSize} (see {@link #pagesWithinBudget}). */
     protected List<Map<String, Object>> listAll(String path, String token, int pageSize) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        String pageToken = null;
-        do {
-            String separator = path.contains("?") ? "&" : "?";
-            ApiResponse page = api.get(
-                    path + separator + "limit=" + pageSize + (pageToken == null ? "" : "&pageToken=" + pageToken),
-                    token);
-            assertEquals(200, page.status(), page::toString);
-            assertTrue(page.items().size() <= pageSize, page::toString);
-            all.addAll(page.items());
-            pageToken = (String) page.get("nextPageToken");
-        } while (pageToken != null);
-        return all;
+        return pagesWithinBudget(path, token, pageSize).stream()
+                .flatMap(page -> page.items().stream())
+                .toList();
     }
 
     /**
@@ -130,7 +120,10 @@ public abstract class ApiTestBase implements TestPropertyProvider {
                     path + separator + "limit=" + pageSize + (pageToken == null ? "" : "&pageToken=" + pageToken),
                     token);
             assertEquals(
-                    200, page.status(), () -> page.status() + " " + page.raw().substring(0, 200));
+                    200,
+                    page.status(),
+                    () -> page.status() + " "
+                            + page.raw().substring(0, Math.min(page.raw().length(), 500)));
             assertTrue(page.items().size() <= pageSize, () -> page.items().size() + " items");
             int bytes = page.raw().getBytes(StandardCharsets.UTF_8).length;
             assertTrue(
