@@ -305,8 +305,8 @@ class ReleaseEndToEndIT {
                     List.of("RELEASED", 0L, (long) BULK_INSTANCES, 0L),
                     row(
                             connection,
-                            "SELECT status, applied_manually, applied_automatically, failed FROM releases"
-                                    + " WHERE id = ?",
+                            "SELECT r.status, c.applied_manually, c.applied_automatically, c.failed"
+                                    + " FROM releases r JOIN release_counts c ON c.release_id = r.id WHERE r.id = ?",
                             secondId),
                     "the release's counters equal its ledger");
             assertEquals(

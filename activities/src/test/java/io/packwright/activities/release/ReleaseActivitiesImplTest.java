@@ -118,7 +118,7 @@ class ReleaseActivitiesImplTest {
                 activities.applyBatch(new ApplyBatchInput(release, ApplyMode.IMMEDIATE, first.after(), null, 2, 10));
 
         assertEquals(new ApplyBatchResult(ReleaseStatus.IN_PROGRESS, instances.get(4), true, 1, 0), rest);
-        assertEquals(new Counters(0, 0, 5, 0), rows.counters(release));
+        assertEquals(new Counters(0, 5, 0), rows.counters(release));
     }
 
     @Test

@@ -32,7 +32,7 @@ public class OpenReleaseStore {
     public record OpenRelease(StartableRelease release, ReleaseStatus status) {}
 
     private static final String PAGE = """
-            SELECT r.id, r.integration_pack_id, p.name, r.partner_account_id, r.release_number,
+            SELECT r.id, r.integration_pack_id, p.name AS pack_name, r.partner_account_id, r.release_number,
                    r.release_schedule, r.window_start, r.window_end, r.workflow_id, r.status
             FROM releases r
             JOIN integration_packs p ON p.id = r.integration_pack_id AND p.deleted_at IS NULL
@@ -64,23 +64,23 @@ public class OpenReleaseStore {
                 while (rows.next()) {
                     page.add(new OpenRelease(
                             new StartableRelease(
-                                    rows.getObject(1, UUID.class),
-                                    rows.getObject(2, UUID.class),
-                                    rows.getString(3),
-                                    rows.getObject(4, UUID.class),
-                                    rows.getInt(5),
-                                    ReleaseSchedule.valueOf(rows.getString(6)),
-                                    instant(rows, 7),
-                                    instant(rows, 8),
-                                    rows.getString(9)),
-                            ReleaseStatus.valueOf(rows.getString(10))));
+                                    rows.getObject("id", UUID.class),
+                                    rows.getObject("integration_pack_id", UUID.class),
+                                    rows.getString("pack_name"),
+                                    rows.getObject("partner_account_id", UUID.class),
+                                    rows.getInt("release_number"),
+                                    ReleaseSchedule.valueOf(rows.getString("release_schedule")),
+                                    instant(rows, "window_start"),
+                                    instant(rows, "window_end"),
+                                    rows.getString("workflow_id")),
+                            ReleaseStatus.valueOf(rows.getString("status"))));
                 }
             }
             return page;
         });
     }
 
-    private static Instant instant(ResultSet rows, int column) throws SQLException {
+    private static Instant instant(ResultSet rows, String column) throws SQLException {
         Timestamp timestamp = rows.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
     }

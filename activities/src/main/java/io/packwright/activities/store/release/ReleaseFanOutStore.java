@@ -41,14 +41,14 @@ import java.util.UUID;
  *       instead of deadlocking, and the ledger's primary key ({@code ON CONFLICT DO NOTHING}) lets
  *       exactly one of them record an outcome. An instance moves only to a release with a higher
  *       number than the one it runs.
- *   <li>A transaction that applies ends with the status check on the release row, locked together
- *       with the counter update, and rolls back when the release no longer has the status that the
- *       work was done for ({@code SCHEDULED} for manual applies, {@code IN_PROGRESS} for the
- *       fan-out); one that found nothing to change only reads it {@code FOR SHARE}. The api changes
+ *   <li>A transaction that applies ends with the status check: it reads the release row {@code FOR
+ *       SHARE} and rolls back when the release no longer has the status that the work was done for
+ *       ({@code SCHEDULED} for manual applies, {@code IN_PROGRESS} for the fan-out). The api changes
  *       a release's status with an {@code UPDATE} of the same row, so either its change commits
  *       first (and the batch is rolled back) or it waits until the batch has committed. The lock is
- *       taken last, not first: parallel lanes all update the counters, and two lanes that held a
- *       shared lock on the row from their start would deadlock when both upgrade it.
+ *       taken last, so that the api's change never waits for a whole batch to be computed. The
+ *       release's counters are not in its row: the database keeps them in slotted rows (migration
+ *       V8) as the ledger and the instances change, so parallel lanes never write a common row.
  *   <li>Opening a release locks its pack before the release row; whatever locks both (creating,
  *       superseding, deleting) must take them in this order too.
  * </ul>
@@ -80,7 +80,8 @@ public class ReleaseFanOutStore {
             WHERE rc.release_id = ? AND pe.required AND """ + PackageExtensionStore.HAS_NO_DEFAULT;
 
     private static final String RELEASE = """
-            SELECT r.status, p.deleted_at IS NOT NULL, r.integration_pack_id, r.release_number, r.completed_at
+            SELECT r.status, p.deleted_at IS NOT NULL AS pack_deleted, r.integration_pack_id, r.release_number,
+                   r.completed_at
             FROM releases r JOIN integration_packs p ON p.id = r.integration_pack_id
             WHERE r.id = ?""";
 
@@ -93,8 +94,8 @@ public class ReleaseFanOutStore {
      * Every probe of a large table is bounded by the batch's ids, so that no plan can fall back to
      * scanning the ledger or the extension values of the whole install base.
      */
-    private static final String APPLY = """
-            WITH required AS (%s),
+    private static final String APPLY = "WITH required AS (" + REQUIRED_KEYS + """
+            ),
             candidates AS (
                 SELECT i.id, i.account_id
                 FROM integration_pack_instances i
@@ -102,8 +103,10 @@ public class ReleaseFanOutStore {
                 WHERE i.id = ANY (?) AND installed.release_number < ?),
             blocked AS (
                 SELECT c.id, count(*) AS missing,
-                       array_to_string((array_agg('''' || k.key || '''' ORDER BY k.key))[1:%2$d], ', ')
-                       || CASE WHEN count(*) > %2$d THEN ', … and ' || (count(*) - %2$d) || ' more' ELSE '' END AS keys
+                       array_to_string((array_agg('''' || k.key || '''' ORDER BY k.key))[1:""" + CappedList.SHOWN
+            + "], ', ') || CASE WHEN count(*) > " + CappedList.SHOWN + " THEN ', … and ' || (count(*) - "
+            + CappedList.SHOWN + """
+            ) || ' more' ELSE '' END AS keys
                 FROM candidates c CROSS JOIN required k
                 WHERE NOT EXISTS (SELECT 1 FROM instance_extension_values v
                                    WHERE v.integration_pack_instance_id = ANY (?)
@@ -130,9 +133,9 @@ public class ReleaseFanOutStore {
                 UPDATE integration_pack_instances i SET installed_release_id = ?, updated_at = ?::timestamptz
                 WHERE i.id = ANY (ARRAY(SELECT integration_pack_instance_id FROM recorded WHERE status = 'APPLIED'))
                 RETURNING i.id)
-            SELECT (SELECT count(*) FROM moved),
-                   (SELECT count(*) FROM recorded WHERE status = 'FAILED'),
-                   (SELECT count(*) FROM blocked)""".formatted(REQUIRED_KEYS, CappedList.SHOWN);
+            SELECT (SELECT count(*) FROM moved) AS applied,
+                   (SELECT count(*) FROM recorded WHERE status = 'FAILED') AS failed,
+                   (SELECT count(*) FROM blocked) AS blocked""";
 
     /**
      * Removes the apply requests of release {@code ?} for the instances {@code ?} and notifies each
@@ -222,7 +225,7 @@ public class ReleaseFanOutStore {
                     ORDER BY i.id FOR UPDATE OF i""", requested, release.packId());
             Outcome outcome = apply(releaseId, release.number(), locked, ApplyMode.MANUAL, false, now);
             handleRequests(releaseId, requested);
-            ReleaseStatus status = checkAndCount(tx, releaseId, ReleaseStatus.SCHEDULED, outcome.applied(), 0, 0);
+            ReleaseStatus status = checkStatus(tx, releaseId, ReleaseStatus.SCHEDULED);
             if (status != ReleaseStatus.SCHEDULED) {
                 return new ApplyRequestedResult(status, 0, 0, false);
             }
@@ -286,8 +289,7 @@ public class ReleaseFanOutStore {
             }
             Outcome outcome = apply(releaseId, release.number(), locked, mode, true, now);
             handleRequests(releaseId, locked);
-            ReleaseStatus status =
-                    checkAndCount(tx, releaseId, ReleaseStatus.IN_PROGRESS, 0, outcome.applied(), outcome.failed());
+            ReleaseStatus status = checkStatus(tx, releaseId, ReleaseStatus.IN_PROGRESS);
             if (status != ReleaseStatus.IN_PROGRESS) {
                 return new FanOutBatch(status, after, false, 0, 0);
             }
@@ -370,12 +372,12 @@ public class ReleaseFanOutStore {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
-                Timestamp completedAt = rows.getTimestamp(5);
+                Timestamp completedAt = rows.getTimestamp("completed_at");
                 return Optional.of(new ReleaseRow(
-                        ReleaseStatus.valueOf(rows.getString(1)),
-                        rows.getBoolean(2),
-                        rows.getObject(3, UUID.class),
-                        rows.getInt(4),
+                        ReleaseStatus.valueOf(rows.getString("status")),
+                        rows.getBoolean("pack_deleted"),
+                        rows.getObject("integration_pack_id", UUID.class),
+                        rows.getInt("release_number"),
                         completedAt == null ? null : completedAt.toInstant()));
             }
         });
@@ -426,47 +428,23 @@ public class ReleaseFanOutStore {
                     at);
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return new Outcome(rows.getLong(1), rows.getLong(2), rows.getLong(3));
+                return new Outcome(rows.getLong("applied"), rows.getLong("failed"), rows.getLong("blocked"));
             }
         });
     }
 
     /**
-     * The status check that ends every applying transaction: locks the release row, adds to its
-     * counters, and marks the transaction rollback-only when the release no longer has {@code
-     * expected} status.
+     * The status check that ends every applying transaction: reads the release row {@code FOR
+     * SHARE} and marks the transaction rollback-only when the release no longer has {@code expected}
+     * status. The release's counters are not in its row (migration V8 keeps them), so parallel lanes
+     * share this lock and never upgrade it.
      *
      * @return the release's (effective) status
      */
-    private ReleaseStatus checkAndCount(
-            TransactionStatus<?> tx,
-            UUID releaseId,
-            ReleaseStatus expected,
-            long appliedManually,
-            long appliedAutomatically,
-            long failed) {
-        Optional<ReleaseStatus> status;
-        if (appliedManually == 0 && appliedAutomatically == 0 && failed == 0) {
-            status = read(releaseId, " FOR SHARE OF r").map(ReleaseRow::effectiveStatus);
-        } else {
-            status = jdbc.prepareStatement("""
-                    UPDATE releases r SET applied_manually = r.applied_manually + ?,
-                                          applied_automatically = r.applied_automatically + ?,
-                                          failed = r.failed + ?
-                    FROM integration_packs p
-                    WHERE p.id = r.integration_pack_id AND r.id = ?
-                    RETURNING r.status, p.deleted_at IS NOT NULL""", statement -> {
-                bind(statement, appliedManually, appliedAutomatically, failed, releaseId);
-                try (ResultSet rows = statement.executeQuery()) {
-                    if (!rows.next()) {
-                        return Optional.empty();
-                    }
-                    ReleaseStatus stored = ReleaseStatus.valueOf(rows.getString(1));
-                    return Optional.of(effective(stored, rows.getBoolean(2)));
-                }
-            });
-        }
-        ReleaseStatus current = status.orElseThrow(() -> new ReleaseNotFoundException(releaseId));
+    private ReleaseStatus checkStatus(TransactionStatus<?> tx, UUID releaseId, ReleaseStatus expected) {
+        ReleaseStatus current = read(releaseId, " FOR SHARE OF r")
+                .map(ReleaseRow::effectiveStatus)
+                .orElseThrow(() -> new ReleaseNotFoundException(releaseId));
         if (current != expected) {
             tx.setRollbackOnly();
         }

@@ -33,43 +33,33 @@ import java.util.UUID;
 @Singleton
 public class ReleaseStore {
 
-    // Instances still waiting for an open release r: those on an older release of the pack, less
-    // the ones that failed to take r (they stay on their older release; an applied one is on r).
-    // Counted on the (pack, installed release) index alone, without probing the ledger per instance,
-    // so that the plan stays cheap however stale the statistics are during a large fan-out.
-    private static final String REMAINING = """
-            CASE WHEN r.status IN ('SCHEDULED', 'IN_PROGRESS') THEN (
-                SELECT count(*) FROM integration_pack_instances i
-                WHERE i.integration_pack_id = r.integration_pack_id
-                  AND i.installed_release_id IN (SELECT o.id FROM releases o
-                                                  WHERE o.integration_pack_id = r.integration_pack_id
-                                                    AND o.release_number < r.release_number)) - live.failed
+    /**
+     * The instances still waiting for the release {@code r} while it is open, derived from the
+     * counters of migration V8 without counting anything: the pack's instances less those that run
+     * {@code r} or a newer release (at most the one scheduled after it: a newer immediate release
+     * supersedes every open one) and less those that failed to take {@code r} (they stay on their
+     * older release). Needs {@code counts}, the row of {@code release_counts} for {@code r}.
+     */
+    public static final String REMAINING = """
+            CASE WHEN r.status IN ('SCHEDULED', 'IN_PROGRESS') THEN greatest(0,
+                (SELECT COALESCE(sum(pc.instances), 0) FROM pack_instance_counts pc
+                  WHERE pc.integration_pack_id = r.integration_pack_id)
+                - (SELECT COALESCE(sum(rp.installed), 0) FROM releases o
+                    JOIN release_progress rp ON rp.release_id = o.id
+                    WHERE o.integration_pack_id = r.integration_pack_id AND o.release_number >= r.release_number)
+                - counts.failed)
             ELSE 0 END""";
 
-    /**
-     * The counts of a release's ledger, for the release {@code r}: live while it is open; a terminal
-     * release keeps the counts it had when it ended in its row (uninstalled instances leave its
-     * ledger, not its history).
-     */
-    public static final String LEDGER_COUNTS = """
-            SELECT count(*) FILTER (WHERE ri.status = 'APPLIED' AND ri.mode = 'MANUAL') AS manual,
-                   count(*) FILTER (WHERE ri.status = 'APPLIED' AND ri.mode <> 'MANUAL') AS automatic,
-                   count(*) FILTER (WHERE ri.status = 'FAILED') AS failed
-            FROM release_instances ri WHERE ri.release_id = r.id""";
-
     private static final String SELECT = """
-            SELECT r.id, r.integration_pack_id, p.name, r.partner_account_id, r.release_number, r.release_schedule,
-                   r.release_on_date, r.window_start, r.window_end, r.status, r.release_notes, r.created_at,
-                   r.started_at, r.completed_at, r.workflow_id,
-                   CASE WHEN r.status IN ('SCHEDULED', 'IN_PROGRESS') THEN live.manual ELSE r.applied_manually END,
-                   CASE WHEN r.status IN ('SCHEDULED', 'IN_PROGRESS') THEN live.automatic
-                        ELSE r.applied_automatically END,
-                   CASE WHEN r.status IN ('SCHEDULED', 'IN_PROGRESS') THEN live.failed ELSE r.failed END,
-                   %s
+            SELECT r.id, r.integration_pack_id, p.name AS pack_name, r.partner_account_id, r.release_number,
+                   r.release_schedule, r.release_on_date, r.window_start, r.window_end, r.status, r.release_notes,
+                   r.created_at, r.started_at, r.completed_at, r.workflow_id, counts.applied_manually,
+                   counts.applied_automatically, counts.failed, """ + REMAINING + """
+             AS remaining
             FROM releases r JOIN integration_packs p ON p.id = r.integration_pack_id
-            LEFT JOIN LATERAL (%s) live ON r.status IN ('SCHEDULED', 'IN_PROGRESS')
+            JOIN release_counts counts ON counts.release_id = r.id
             WHERE p.deleted_at IS NULL AND r.partner_account_id = ?
-            """.formatted(REMAINING, LEDGER_COUNTS);
+            """;
 
     private final JdbcOperations jdbc;
     private final SecretSweepStore secretSweeps;
@@ -140,8 +130,8 @@ public class ReleaseStore {
                 SELECT ?, pack.id, pack.partner_account_id, pack.last_release_number, ?, ?, ?, ?, ?, ?,
                        'integration-pack-' || pack.id || '-release-' || pack.last_release_number, ?, ?
                 FROM pack
-                RETURNING integration_pack_id, (SELECT name FROM pack), partner_account_id, release_number,
-                          workflow_id""", statement -> {
+                RETURNING integration_pack_id, (SELECT name FROM pack) AS pack_name, partner_account_id,
+                          release_number, workflow_id""", statement -> {
             statement.setObject(1, release.integrationPackId());
             statement.setObject(2, release.id());
             statement.setString(3, release.schedule().name());
@@ -158,14 +148,14 @@ public class ReleaseStore {
                 }
                 StartableRelease created = new StartableRelease(
                         release.id(),
-                        rows.getObject(1, UUID.class),
-                        rows.getString(2),
-                        rows.getObject(3, UUID.class),
-                        rows.getInt(4),
+                        rows.getObject("integration_pack_id", UUID.class),
+                        rows.getString("pack_name"),
+                        rows.getObject("partner_account_id", UUID.class),
+                        rows.getInt("release_number"),
                         release.schedule(),
                         release.windowStart(),
                         release.windowEnd(),
-                        rows.getString(5));
+                        rows.getString("workflow_id"));
                 if (!created.workflowId()
                         .equals(ReleaseWorkflow.workflowId(created.integrationPackId(), created.releaseNumber()))) {
                     throw new IllegalStateException("workflow ids of the store and the workflow contract differ");
@@ -201,15 +191,15 @@ public class ReleaseStore {
         return new CreatedRelease(startable, status, superseded);
     }
 
+    /**
+     * Supersedes every other open release of the pack; their counters keep the figures they have
+     * now (migration V8 stops counting removed ledger rows of a terminal release).
+     */
     private List<String> supersedeOpenReleases(NewRelease release) {
         return jdbc.prepareStatement("""
-                UPDATE releases r
-                SET status = 'SUPERSEDED', superseded_by_id = ?, completed_at = ?,
-                    applied_manually = live.manual, applied_automatically = live.automatic, failed = live.failed
-                FROM releases o CROSS JOIN LATERAL (%s) live
-                WHERE o.id = r.id AND r.integration_pack_id = ? AND r.id <> ?
-                  AND r.status IN ('SCHEDULED', 'IN_PROGRESS')
-                RETURNING r.workflow_id""".formatted(LEDGER_COUNTS.replace("r.id", "o.id")), statement -> {
+                UPDATE releases r SET status = 'SUPERSEDED', superseded_by_id = ?, completed_at = ?
+                WHERE r.integration_pack_id = ? AND r.id <> ? AND r.status IN ('SCHEDULED', 'IN_PROGRESS')
+                RETURNING r.workflow_id""", statement -> {
             statement.setObject(1, release.id());
             statement.setTimestamp(2, Timestamp.from(release.now()));
             statement.setObject(3, release.integrationPackId());
@@ -217,7 +207,7 @@ public class ReleaseStore {
             List<String> workflowIds = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    workflowIds.add(rows.getString(1));
+                    workflowIds.add(rows.getString("workflow_id"));
                 }
             }
             return workflowIds;
@@ -297,50 +287,68 @@ public class ReleaseStore {
         if (status == LedgerEntry.Status.PENDING && !open) {
             return List.of();
         }
-        String outcome = status == null || status == LedgerEntry.Status.PENDING ? "" : " AND ri.status = ?";
-        String sql = status == LedgerEntry.Status.APPLIED || status == LedgerEntry.Status.FAILED
-                ? """
-                  SELECT ri.integration_pack_instance_id, ri.account_id, ri.status, ri.mode, ri.applied_at,
-                         ri.failure_reason
-                  FROM release_instances ri
-                  WHERE ri.release_id = ? AND ri.integration_pack_instance_id > ?%s
-                  ORDER BY ri.integration_pack_instance_id LIMIT ?""".formatted(outcome)
-                : """
-                  SELECT i.id, i.account_id, ri.status, ri.mode, ri.applied_at, ri.failure_reason
-                  FROM integration_pack_instances i
-                  LEFT JOIN release_instances ri ON ri.release_id = ? AND ri.integration_pack_instance_id = i.id
-                  WHERE i.integration_pack_id = ? AND i.id > ?
-                    AND (%s (? AND ri.release_id IS NULL AND i.installed_release_id IN (
-                            SELECT o.id FROM releases o
-                             WHERE o.integration_pack_id = i.integration_pack_id AND o.release_number < ?)))
-                  ORDER BY i.id LIMIT ?""".formatted(status == null ? "ri.release_id IS NOT NULL OR" : "");
+        if (status == LedgerEntry.Status.APPLIED || status == LedgerEntry.Status.FAILED) {
+            return ledgerEntries(LEDGER_BY_OUTCOME, release.id(), after, status.name(), limit);
+        }
+        return ledgerEntries(
+                status == null ? LEDGER_WITH_PENDING : LEDGER_PENDING,
+                release.id(),
+                release.integrationPackId(),
+                after,
+                open,
+                release.releaseNumber(),
+                limit);
+    }
+
+    /** The ledger rows of release {@code ?} with an instance id {@code > ?} and the outcome {@code ?}. */
+    private static final String LEDGER_BY_OUTCOME = """
+            SELECT ri.integration_pack_instance_id AS instance_id, ri.account_id, ri.status, ri.mode, ri.applied_at,
+                   ri.failure_reason
+            FROM release_instances ri
+            WHERE ri.release_id = ? AND ri.integration_pack_instance_id > ? AND ri.status = ?
+            ORDER BY ri.integration_pack_instance_id LIMIT ?""";
+
+    /**
+     * The instances of the pack that wait for the release {@code ri.release_id} while it is open
+     * (the release's number is a parameter): on an older release and without an outcome.
+     */
+    private static final String WAITING = """
+            (? AND ri.release_id IS NULL AND i.installed_release_id IN (
+                SELECT o.id FROM releases o
+                WHERE o.integration_pack_id = i.integration_pack_id AND o.release_number < ?))""";
+
+    /** The pack's instances joined to their ledger rows of a release; a query adds which ones. */
+    private static final String INSTANCES_WITH_LEDGER = """
+            SELECT i.id AS instance_id, i.account_id, ri.status, ri.mode, ri.applied_at, ri.failure_reason
+            FROM integration_pack_instances i
+            LEFT JOIN release_instances ri ON ri.release_id = ? AND ri.integration_pack_instance_id = i.id
+            WHERE i.integration_pack_id = ? AND i.id > ?
+            """;
+
+    /** The ledger rows of a release and the instances waiting for it, in instance id order. */
+    private static final String LEDGER_WITH_PENDING =
+            INSTANCES_WITH_LEDGER + " AND (ri.release_id IS NOT NULL OR " + WAITING + ") ORDER BY i.id LIMIT ?";
+
+    /** The instances waiting for a release, in instance id order. */
+    private static final String LEDGER_PENDING = INSTANCES_WITH_LEDGER + " AND " + WAITING + " ORDER BY i.id LIMIT ?";
+
+    private List<LedgerEntry> ledgerEntries(String sql, Object... parameters) {
         return jdbc.prepareStatement(sql, statement -> {
-            int p = 1;
-            statement.setObject(p++, release.id());
-            if (status == LedgerEntry.Status.APPLIED || status == LedgerEntry.Status.FAILED) {
-                statement.setObject(p++, after);
-                statement.setString(p++, status.name());
-            } else {
-                statement.setObject(p++, release.integrationPackId());
-                statement.setObject(p++, after);
-                statement.setBoolean(p++, open);
-                statement.setInt(p++, release.releaseNumber());
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
             }
-            statement.setInt(p, limit);
             List<LedgerEntry> entries = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    String outcomeStatus = rows.getString(3);
-                    String mode = rows.getString(4);
+                    String outcome = rows.getString("status");
+                    String mode = rows.getString("mode");
                     entries.add(new LedgerEntry(
-                            rows.getObject(1, UUID.class),
-                            rows.getObject(2, UUID.class),
-                            outcomeStatus == null
-                                    ? LedgerEntry.Status.PENDING
-                                    : LedgerEntry.Status.valueOf(outcomeStatus),
+                            rows.getObject("instance_id", UUID.class),
+                            rows.getObject("account_id", UUID.class),
+                            outcome == null ? LedgerEntry.Status.PENDING : LedgerEntry.Status.valueOf(outcome),
                             mode == null ? null : ApplyMode.valueOf(mode),
-                            instant(rows, 5),
-                            rows.getString(6)));
+                            instant(rows, "applied_at"),
+                            rows.getString("failure_reason")));
                 }
             }
             return entries;
@@ -371,13 +379,13 @@ public class ReleaseStore {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     components
-                            .get(rows.getObject(1, UUID.class))
+                            .get(rows.getObject("release_id", UUID.class))
                             .add(new ReleaseRecord.Component(
-                                    rows.getObject(2, UUID.class),
-                                    rows.getString(3),
-                                    rows.getString(4),
-                                    rows.getObject(5, UUID.class),
-                                    rows.getString(6)));
+                                    rows.getObject("component_id", UUID.class),
+                                    rows.getString("component_name"),
+                                    rows.getString("component_type"),
+                                    rows.getObject("packaged_component_id", UUID.class),
+                                    rows.getString("package_version")));
                 }
             }
             return null;
@@ -392,25 +400,25 @@ public class ReleaseStore {
         try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 releases.add(new ReleaseRecord(
-                        rows.getObject(1, UUID.class),
-                        rows.getObject(2, UUID.class),
-                        rows.getString(3),
-                        rows.getObject(4, UUID.class),
-                        rows.getInt(5),
-                        ReleaseSchedule.valueOf(rows.getString(6)),
-                        rows.getObject(7, LocalDate.class),
-                        instant(rows, 8),
-                        instant(rows, 9),
-                        ReleaseStatus.valueOf(rows.getString(10)),
-                        rows.getString(11),
-                        instant(rows, 12),
-                        instant(rows, 13),
-                        instant(rows, 14),
-                        rows.getString(15),
-                        rows.getLong(16),
-                        rows.getLong(17),
-                        rows.getLong(18),
-                        rows.getLong(19),
+                        rows.getObject("id", UUID.class),
+                        rows.getObject("integration_pack_id", UUID.class),
+                        rows.getString("pack_name"),
+                        rows.getObject("partner_account_id", UUID.class),
+                        rows.getInt("release_number"),
+                        ReleaseSchedule.valueOf(rows.getString("release_schedule")),
+                        rows.getObject("release_on_date", LocalDate.class),
+                        instant(rows, "window_start"),
+                        instant(rows, "window_end"),
+                        ReleaseStatus.valueOf(rows.getString("status")),
+                        rows.getString("release_notes"),
+                        instant(rows, "created_at"),
+                        instant(rows, "started_at"),
+                        instant(rows, "completed_at"),
+                        rows.getString("workflow_id"),
+                        rows.getLong("applied_manually"),
+                        rows.getLong("applied_automatically"),
+                        rows.getLong("failed"),
+                        rows.getLong("remaining"),
                         List.of()));
             }
         }
@@ -427,7 +435,7 @@ public class ReleaseStore {
         return instant == null ? null : Timestamp.from(instant);
     }
 
-    private static Instant instant(ResultSet rows, int column) throws SQLException {
+    private static Instant instant(ResultSet rows, String column) throws SQLException {
         Timestamp timestamp = rows.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
     }

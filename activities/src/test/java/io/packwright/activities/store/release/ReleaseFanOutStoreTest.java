@@ -93,7 +93,7 @@ class ReleaseFanOutStoreTest {
             UUID account = outcome.instance().equals(instanceOf(pack, other)) ? other : pack.account();
             assertEquals(new Outcome(outcome.instance(), account, "APPLIED", "IMMEDIATE", NOW, null, NOW), outcome);
         }
-        assertEquals(new Counters(0, 0, 5, 0), rows.counters(release));
+        assertEquals(new Counters(0, 5, 0), rows.counters(release));
         for (UUID instance : instances) {
             assertEquals(release, rows.installed(pack.id()).get(instance));
             assertEquals(NOW, rows.updatedAt(instance));
@@ -118,7 +118,7 @@ class ReleaseFanOutStoreTest {
         assertEquals(new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(4), true, 0, 0), beyond);
 
         assertEquals(instances, appliedInstances(release));
-        assertEquals(new Counters(0, 0, 5, 0), rows.counters(release));
+        assertEquals(new Counters(0, 5, 0), rows.counters(release));
     }
 
     @Test
@@ -141,7 +141,7 @@ class ReleaseFanOutStoreTest {
         assertEquals(rerun, afterTheFix, "a FAILED outcome is final for the release");
         assertEquals(ledger, rows.ledger(release));
         assertEquals(installed, rows.installed(pack.id()));
-        assertEquals(new Counters(0, 0, 2, 2), rows.counters(release));
+        assertEquals(new Counters(0, 2, 2), rows.counters(release));
         for (UUID instance : instances) {
             assertTrue(rows.updatedAt(instance).isBefore(LATER));
         }
@@ -176,7 +176,7 @@ class ReleaseFanOutStoreTest {
         }
         assertEquals(instances, handled);
         assertEquals(instances, appliedInstances(release));
-        assertEquals(new Counters(0, 0, 23, 0), rows.counters(release));
+        assertEquals(new Counters(0, 23, 0), rows.counters(release));
         assertEquals(
                 0,
                 rows.count(
@@ -272,7 +272,7 @@ class ReleaseFanOutStoreTest {
                                         + "/extensions",
                                 NOW)),
                 rows.ledger(release));
-        assertEquals(new Counters(0, 0, 1, 2), rows.counters(release));
+        assertEquals(new Counters(0, 1, 2), rows.counters(release));
         Map<UUID, UUID> installed = rows.installed(pack.id());
         assertEquals(release, installed.get(instances.get(0)));
         assertEquals(pack.first(), installed.get(instances.get(1)), "an instance that cannot take it is unchanged");
@@ -295,7 +295,7 @@ class ReleaseFanOutStoreTest {
         assertEquals(List.of(older), appliedInstances(second));
         assertEquals(third, rows.installed(pack.id()).get(newer));
         assertEquals(ReleaseRows.BEFORE, rows.updatedAt(newer));
-        assertEquals(new Counters(0, 0, 1, 0), rows.counters(second));
+        assertEquals(new Counters(0, 1, 0), rows.counters(second));
     }
 
     @Test
@@ -319,7 +319,8 @@ class ReleaseFanOutStoreTest {
         assertEquals(
                 List.of(new Outcome(failedBefore, pack.account(), "FAILED", null, null, "earlier", ReleaseRows.BEFORE)),
                 rows.ledger(release));
-        assertEquals(new Counters(0, 0, 0, 0), rows.counters(release));
+        // the counters are the ledger's figures: the earlier failure, and nothing from this batch
+        assertEquals(new Counters(0, 0, 1), rows.counters(release));
         assertEquals(ReleaseRows.BEFORE, rows.updatedAt(installedOnIt));
     }
 
@@ -369,7 +370,7 @@ class ReleaseFanOutStoreTest {
             executor.shutdownNow();
         }
         assertEquals(List.of(), rows.ledger(release));
-        assertEquals(new Counters(0, 0, 0, 0), rows.counters(release));
+        assertEquals(new Counters(0, 0, 0), rows.counters(release));
         assertTrue(rows.installed(pack.id()).values().stream().allMatch(pack.first()::equals));
     }
 
@@ -401,7 +402,7 @@ class ReleaseFanOutStoreTest {
         runTogether(lanes);
 
         assertEquals(120, rows.ledger(release).size());
-        assertEquals(new Counters(0, 0, 18, 102), rows.counters(release));
+        assertEquals(new Counters(0, 18, 102), rows.counters(release));
     }
 
     // --- applyRequested ---
@@ -429,7 +430,7 @@ class ReleaseFanOutStoreTest {
                 "no ledger row for the instance without its value: the window may still apply it");
         assertEquals(pack.first(), rows.installed(pack.id()).get(instances.get(1)));
         assertEquals(sorted(instances.get(0), gone), rows.requests(release));
-        assertEquals(new Counters(0, 1, 0, 0), rows.counters(release));
+        assertEquals(new Counters(1, 0, 0), rows.counters(release));
 
         rows.exec("DELETE FROM integration_pack_instances WHERE id = ?", gone);
         rows.request(release, instances.get(2), 5);
@@ -441,7 +442,7 @@ class ReleaseFanOutStoreTest {
         assertEquals(LATER, rows.updatedAt(instances.get(0)));
         assertEquals(NOW, rows.updatedAt(instances.get(2)), "applying twice is harmless");
         assertEquals(List.of(), rows.requests(release));
-        assertEquals(new Counters(0, 2, 0, 0), rows.counters(release));
+        assertEquals(new Counters(2, 0, 0), rows.counters(release));
         assertEquals(
                 new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 0, 0, false),
                 store.applyRequested(release, 10, LATER));
@@ -511,7 +512,7 @@ class ReleaseFanOutStoreTest {
             long manually = ledger.stream()
                     .filter(outcome -> outcome.mode().equals("MANUAL"))
                     .count();
-            assertEquals(new Counters(0, manually, 30 - manually, 0), rows.counters(release), "round " + round);
+            assertEquals(new Counters(manually, 30 - manually, 0), rows.counters(release), "round " + round);
             assertTrue(rows.installed(pack.id()).values().stream().allMatch(release::equals));
         }
     }

@@ -70,7 +70,7 @@ public final class ReleaseRows {
             Instant recordedAt) {}
 
     /** The progress counters of a release row. */
-    public record Counters(long total, long manual, long automatic, long failed) {}
+    public record Counters(long manual, long automatic, long failed) {}
 
     /** The life-cycle columns of a release row. */
     public record Lifecycle(String status, Instant startedAt, Instant completedAt) {}
@@ -262,11 +262,14 @@ public final class ReleaseRows {
 
     public Counters counters(UUID release) throws SQLException {
         try (PreparedStatement statement = prepare(
-                "SELECT instances_total, applied_manually, applied_automatically, failed FROM releases WHERE id = ?",
+                "SELECT applied_manually, applied_automatically, failed FROM release_counts WHERE release_id = ?",
                 release)) {
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return new Counters(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4));
+                return new Counters(
+                        rows.getLong("applied_manually"),
+                        rows.getLong("applied_automatically"),
+                        rows.getLong("failed"));
             }
         }
     }
