@@ -138,6 +138,15 @@ public class ReleaseFanOutStore {
                    (SELECT count(*) FROM blocked) AS blocked""";
 
     /**
+     * Claims up to {@code ?} queued apply requests of release {@code ?}, oldest first. Requests that
+     * another drain of the same release has claimed (its transaction holds them) are skipped, so
+     * that drains in flight together take disjoint requests and never wait for each other.
+     */
+    private static final String CLAIM_REQUESTS = """
+            SELECT integration_pack_instance_id FROM release_apply_requests WHERE release_id = ?
+            ORDER BY requested_at, integration_pack_instance_id LIMIT ? FOR UPDATE SKIP LOCKED""";
+
+    /**
      * Removes the apply requests of release {@code ?} for the instances {@code ?} and notifies each
      * removed request's instance.
      */
@@ -202,9 +211,9 @@ public class ReleaseFanOutStore {
      * counts as rejected, as does a request whose instance is gone. Every handled request row is
      * removed. A release that is not {@code SCHEDULED} is left untouched, its queue included.
      *
-     * @return the release's status, what was applied and rejected, and whether requests remain;
-     *     {@code moreQueued} is false when the release is not {@code SCHEDULED}, since nothing will
-     *     apply its requests any more
+     * @return the release's status, what was applied and rejected, and whether requests remain that
+     *     no other drain has claimed; {@code moreQueued} is false when the release is not {@code
+     *     SCHEDULED}, since nothing will apply its requests any more
      * @throws ReleaseNotFoundException when there is no such release
      */
     public ApplyRequestedResult applyRequested(UUID releaseId, int limit, Instant now) {
@@ -213,9 +222,7 @@ public class ReleaseFanOutStore {
             if (release.effectiveStatus() != ReleaseStatus.SCHEDULED) {
                 return new ApplyRequestedResult(release.effectiveStatus(), 0, 0, false);
             }
-            List<UUID> requested = ids("""
-                    SELECT integration_pack_instance_id FROM release_apply_requests WHERE release_id = ?
-                    ORDER BY requested_at, integration_pack_instance_id LIMIT ?""", releaseId, limit);
+            List<UUID> requested = ids(CLAIM_REQUESTS, releaseId, limit);
             if (requested.isEmpty()) {
                 return new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 0, 0, false);
             }
@@ -229,14 +236,7 @@ public class ReleaseFanOutStore {
             if (status != ReleaseStatus.SCHEDULED) {
                 return new ApplyRequestedResult(status, 0, 0, false);
             }
-            boolean moreQueued = jdbc.prepareStatement(
-                    "SELECT EXISTS (SELECT 1 FROM release_apply_requests WHERE release_id = ?)", statement -> {
-                        statement.setObject(1, releaseId);
-                        try (ResultSet rows = statement.executeQuery()) {
-                            rows.next();
-                            return rows.getBoolean(1);
-                        }
-                    });
+            boolean moreQueued = !ids(CLAIM_REQUESTS, releaseId, 1).isEmpty();
             long rejected = outcome.blocked() + requested.size() - locked.size();
             return new ApplyRequestedResult(
                     ReleaseStatus.SCHEDULED, Math.toIntExact(outcome.applied()), Math.toIntExact(rejected), moreQueued);
