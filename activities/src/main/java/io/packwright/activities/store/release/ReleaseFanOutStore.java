@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
 import io.micronaut.transaction.TransactionStatus;
+import io.packwright.activities.release.ReleaseMetrics;
 import io.packwright.activities.store.CappedList;
 import io.packwright.activities.store.component.PackageExtensionStore;
 import io.packwright.activities.store.notify.NotificationChannel;
@@ -20,9 +21,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,7 +85,7 @@ public class ReleaseFanOutStore {
 
     private static final String RELEASE = """
             SELECT r.status, p.deleted_at IS NOT NULL AS pack_deleted, r.integration_pack_id, r.release_number,
-                   r.completed_at
+                   r.window_start, r.completed_at
             FROM releases r JOIN integration_packs p ON p.id = r.integration_pack_id
             WHERE r.id = ?""";
 
@@ -143,7 +147,7 @@ public class ReleaseFanOutStore {
      * that drains in flight together take disjoint requests and never wait for each other.
      */
     private static final String CLAIM_REQUESTS = """
-            SELECT integration_pack_instance_id FROM release_apply_requests WHERE release_id = ?
+            SELECT integration_pack_instance_id, requested_at FROM release_apply_requests WHERE release_id = ?
             ORDER BY requested_at, integration_pack_instance_id LIMIT ? FOR UPDATE SKIP LOCKED""";
 
     /**
@@ -165,10 +169,12 @@ public class ReleaseFanOutStore {
 
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> transactions;
+    private final ReleaseMetrics metrics;
 
-    ReleaseFanOutStore(JdbcOperations jdbc, TransactionOperations<Connection> transactions) {
+    ReleaseFanOutStore(JdbcOperations jdbc, TransactionOperations<Connection> transactions, ReleaseMetrics metrics) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.metrics = metrics;
     }
 
     /**
@@ -180,7 +186,8 @@ public class ReleaseFanOutStore {
      * @throws ReleaseNotFoundException when there is no such release
      */
     public OpenReleaseResult openRelease(UUID releaseId, Instant now) {
-        return transactions.executeWrite(tx -> {
+        List<Runnable> afterCommit = new ArrayList<>();
+        OpenReleaseResult result = transactions.executeWrite(tx -> {
             lockPackOf(releaseId);
             ReleaseRow release = read(releaseId, " FOR NO KEY UPDATE OF r")
                     .orElseThrow(() -> new ReleaseNotFoundException(releaseId));
@@ -195,6 +202,9 @@ public class ReleaseFanOutStore {
                     "UPDATE releases SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, ?) WHERE id = ?",
                     Timestamp.from(now),
                     releaseId);
+            if (release.status() == ReleaseStatus.SCHEDULED && release.windowStart() != null) {
+                afterCommit.add(() -> metrics.windowOpened(Duration.between(release.windowStart(), now)));
+            }
             update("""
                     UPDATE integration_packs p SET current_release_id = ?
                     WHERE p.id = ? AND p.current_release_id IS DISTINCT FROM ?
@@ -202,6 +212,8 @@ public class ReleaseFanOutStore {
                                        WHERE c.id = p.current_release_id AND c.release_number >= ?)""", releaseId, release.packId(), releaseId, release.number());
             return new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true);
         });
+        afterCommit.forEach(Runnable::run);
+        return result;
     }
 
     /**
@@ -217,12 +229,15 @@ public class ReleaseFanOutStore {
      * @throws ReleaseNotFoundException when there is no such release
      */
     public ApplyRequestedResult applyRequested(UUID releaseId, int limit, Instant now) {
-        return transactions.executeWrite(tx -> {
+        List<Instant> handledRequests = new ArrayList<>();
+        ApplyRequestedResult result = transactions.executeWrite(tx -> {
+            handledRequests.clear();
             ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
             if (release.effectiveStatus() != ReleaseStatus.SCHEDULED) {
                 return new ApplyRequestedResult(release.effectiveStatus(), 0, 0, false);
             }
-            List<UUID> requested = ids(CLAIM_REQUESTS, releaseId, limit);
+            Map<UUID, Instant> claimed = claimRequests(releaseId, limit);
+            List<UUID> requested = List.copyOf(claimed.keySet());
             if (requested.isEmpty()) {
                 return new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 0, 0, false);
             }
@@ -236,10 +251,32 @@ public class ReleaseFanOutStore {
             if (status != ReleaseStatus.SCHEDULED) {
                 return new ApplyRequestedResult(status, 0, 0, false);
             }
-            boolean moreQueued = !ids(CLAIM_REQUESTS, releaseId, 1).isEmpty();
+            boolean moreQueued = !claimRequests(releaseId, 1).isEmpty();
+            handledRequests.addAll(claimed.values());
             long rejected = outcome.blocked() + requested.size() - locked.size();
             return new ApplyRequestedResult(
                     ReleaseStatus.SCHEDULED, Math.toIntExact(outcome.applied()), Math.toIntExact(rejected), moreQueued);
+        });
+        if (result.status() == ReleaseStatus.SCHEDULED) {
+            metrics.applied(ApplyMode.MANUAL, result.applied(), 0);
+            handledRequests.forEach(requestedAt -> metrics.manualApplyHandled(Duration.between(requestedAt, now)));
+        }
+        return result;
+    }
+
+    /** {@link #CLAIM_REQUESTS}: the claimed requests' instances, oldest request first, and when each was made. */
+    private Map<UUID, Instant> claimRequests(UUID releaseId, int limit) {
+        return jdbc.prepareStatement(CLAIM_REQUESTS, statement -> {
+            bind(statement, releaseId, limit);
+            Map<UUID, Instant> claimed = new LinkedHashMap<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    claimed.put(
+                            rows.getObject("integration_pack_instance_id", UUID.class),
+                            rows.getTimestamp("requested_at").toInstant());
+                }
+            }
+            return claimed;
         });
     }
 
@@ -278,7 +315,8 @@ public class ReleaseFanOutStore {
     public FanOutBatch applyBatch(
             UUID releaseId, ApplyMode mode, @Nullable UUID after, @Nullable UUID upTo, int batchSize, Instant now) {
         Objects.requireNonNull(mode, "mode");
-        return transactions.executeWrite(tx -> {
+        long started = System.nanoTime();
+        FanOutBatch batch = transactions.executeWrite(tx -> {
             ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
             if (release.effectiveStatus() != ReleaseStatus.IN_PROGRESS) {
                 return new FanOutBatch(release.effectiveStatus(), after, false, 0, 0);
@@ -300,6 +338,10 @@ public class ReleaseFanOutStore {
                     outcome.applied(),
                     outcome.failed());
         });
+        if (batch.status() == ReleaseStatus.IN_PROGRESS) {
+            metrics.batch(mode, batch.applied(), batch.failed(), Duration.ofNanos(System.nanoTime() - started));
+        }
+        return batch;
     }
 
     /**
@@ -378,6 +420,7 @@ public class ReleaseFanOutStore {
                         rows.getBoolean("pack_deleted"),
                         rows.getObject("integration_pack_id", UUID.class),
                         rows.getInt("release_number"),
+                        instant(rows.getTimestamp("window_start")),
                         completedAt == null ? null : completedAt.toInstant()));
             }
         });
@@ -517,6 +560,10 @@ public class ReleaseFanOutStore {
         }
     }
 
+    private static Instant instant(@Nullable Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
     private static ReleaseStatus effective(ReleaseStatus stored, boolean packDeleted) {
         return packDeleted && stored.isOpen() ? ReleaseStatus.CANCELLED : stored;
     }
@@ -527,6 +574,7 @@ public class ReleaseFanOutStore {
             boolean packDeleted,
             UUID packId,
             int number,
+            @Nullable Instant windowStart,
             @Nullable Instant completedAt) {
 
         /** Still open in its row, but its pack is deleted. */
