@@ -84,8 +84,8 @@ public class SecretSweepStore {
                            AND o.status IN ('SCHEDULED', 'IN_PROGRESS')))
             GROUP BY r.integration_pack_id""";
 
-    private static final String PLAIN_SECRET_VALUES = """
-            WITH secrecy AS (%s),
+    private static final String PLAIN_SECRET_VALUES = "WITH secrecy AS (" + ExtensionValueStore.SECRECY_RELEASES + """
+            ),
             secret AS (
                 SELECT DISTINCT secrecy.instance_id, pe.key
                 FROM secrecy
@@ -96,7 +96,7 @@ public class SecretSweepStore {
             FROM instance_extension_values v
             JOIN secret s ON s.instance_id = v.integration_pack_instance_id AND s.key = v.key
             WHERE v.integration_pack_instance_id = ANY (?) AND v.value IS NOT NULL
-            ORDER BY v.integration_pack_instance_id, v.key""".formatted(ExtensionValueStore.SECRECY_RELEASES);
+            ORDER BY v.integration_pack_instance_id, v.key""";
 
     // Both range conditions name the indexed expression, so that each is a range scan of the
     // *_key_id_idx index; headers the caller skips (no configured key decrypts them) are excluded.

@@ -4,6 +4,7 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
+import io.packwright.activities.store.group.AccountGroupRepository;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,6 +34,17 @@ public interface IntegrationPackRepository extends CrudRepository<IntegrationPac
     @Query("SELECT * FROM integration_packs WHERE id = :id AND partner_account_id = :partnerAccountId"
             + " AND deleted_at IS NULL FOR UPDATE")
     Optional<IntegrationPackEntity> lockLive(UUID id, UUID partnerAccountId);
+
+    /**
+     * The pack {@code packId} if it is visible to the managed account {@code accountId} (the rule of
+     * {@link AccountGroupRepository#PACK_VISIBLE_TO_ACCOUNT}), read {@code FOR SHARE}: until this
+     * transaction ends it cannot be deleted, and the visibility (including {@code deleted_at}) is
+     * evaluated again on the locked row. Needs a surrounding read-write transaction.
+     */
+    @Query("SELECT p.* FROM integration_packs p JOIN accounts acting ON acting.id = :accountId"
+            + " WHERE p.id = :packId AND " + AccountGroupRepository.PACK_VISIBLE_TO_ACCOUNT
+            + " FOR SHARE OF p")
+    Optional<IntegrationPackEntity> lockVisibleToAccount(UUID packId, UUID accountId);
 
     /** Records a change of the pack's name, description or contents. */
     @Query("UPDATE integration_packs SET updated_at = :updatedAt WHERE id = :id")
