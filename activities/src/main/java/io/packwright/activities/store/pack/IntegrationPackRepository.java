@@ -10,12 +10,15 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Integration pack rows. Reads of a pack's state for clients go through {@link IntegrationPackStore},
- * which computes its release summary; this repository creates packs and changes them under a row
- * lock.
+ * Integration pack rows and their members. Reads of a pack's state for clients go through {@link
+ * IntegrationPackStore}, which computes its release summary; this repository creates packs, changes
+ * them and their members under a row lock, and reads the pack a managed account may install.
  */
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface IntegrationPackRepository extends CrudRepository<IntegrationPackEntity, UUID> {
+
+    /** The most components a pack can hold. */
+    int MAX_MEMBERS = 100;
 
     /** The partial unique index that keeps live pack names unique per partner. */
     String NAME_UNIQUE = "integration_packs_name_unique";
@@ -49,4 +52,34 @@ public interface IntegrationPackRepository extends CrudRepository<IntegrationPac
     /** Records a change of the pack's name, description or contents. */
     @Query("UPDATE integration_packs SET updated_at = :updatedAt WHERE id = :id")
     void touch(UUID id, Instant updatedAt);
+
+    // --- members ---
+
+    /** Whether {@code componentId} is a member of {@code packId}. */
+    @Query("""
+            SELECT EXISTS (SELECT 1 FROM integration_pack_members
+                            WHERE integration_pack_id = :packId AND component_id = :componentId)""")
+    boolean isMember(UUID packId, UUID componentId);
+
+    /** How many components are members of {@code packId}. */
+    @Query("SELECT count(*) FROM integration_pack_members WHERE integration_pack_id = :packId")
+    int countMembers(UUID packId);
+
+    /**
+     * Makes {@code componentId} a member of {@code packId}; nothing when it already is one.
+     *
+     * @return 1 when added, 0 when it was a member already
+     */
+    @Query("""
+            INSERT INTO integration_pack_members (integration_pack_id, component_id, added_at)
+            VALUES (:packId, :componentId, :addedAt) ON CONFLICT DO NOTHING""")
+    int addMember(UUID packId, UUID componentId, Instant addedAt);
+
+    /**
+     * Removes {@code componentId} from {@code packId}.
+     *
+     * @return 1 when removed, 0 when it was not a member
+     */
+    @Query("DELETE FROM integration_pack_members WHERE integration_pack_id = :packId AND component_id = :componentId")
+    int removeMember(UUID packId, UUID componentId);
 }
