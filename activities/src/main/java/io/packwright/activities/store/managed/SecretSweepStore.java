@@ -217,28 +217,6 @@ public class SecretSweepStore {
         });
     }
 
-    /** Records how far the sweep got. */
-    public void advance(UUID sweepId, UUID after) {
-        jdbc.prepareStatement("UPDATE secret_key_sweeps SET after_instance_id = ? WHERE id = ?", statement -> {
-            statement.setObject(1, after);
-            statement.setObject(2, sweepId);
-            return statement.executeUpdate();
-        });
-    }
-
-    /** Removes a sweep that has walked all of its pack's instances. */
-    public void finish(UUID sweepId) {
-        jdbc.prepareStatement("DELETE FROM secret_key_sweeps WHERE id = ?", statement -> {
-            statement.setObject(1, sweepId);
-            return statement.executeUpdate();
-        });
-    }
-
-    /** How many sweeps are queued. */
-    public long queuedSweeps() {
-        return count("SELECT count(*) AS n FROM secret_key_sweeps");
-    }
-
     /** Locks up to {@code limit} defaults of secret extensions that are stored in plain text. */
     public List<Stored> lockPlainSecretDefaults(int limit) {
         return jdbc.prepareStatement("""
@@ -341,14 +319,5 @@ public class SecretSweepStore {
             }
         }
         return stored;
-    }
-
-    private long count(String sql) {
-        return jdbc.prepareStatement(sql, statement -> {
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong("n");
-            }
-        });
     }
 }
