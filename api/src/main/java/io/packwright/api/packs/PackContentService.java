@@ -105,7 +105,7 @@ public class PackContentService {
         if (packs.findLive(packId, partner).isEmpty()) {
             throw IntegrationPacks.notFound(packId);
         }
-        return new PublicationsResponse(contents.publications(packId).stream()
+        return new PublicationsResponse(packs.findPublications(packId).stream()
                 .map(PublicationResponse::of)
                 .toList());
     }

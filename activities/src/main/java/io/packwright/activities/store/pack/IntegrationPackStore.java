@@ -2,7 +2,6 @@ package io.packwright.activities.store.pack;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.packwright.activities.store.CappedList;
-import io.packwright.activities.store.component.ComponentType;
 import io.packwright.activities.store.component.ExtensionKind;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
@@ -27,14 +26,6 @@ import java.util.UUID;
 @Singleton
 public class IntegrationPackStore {
 
-    // The newest shareable package of the member m, after the column that is read of it.
-    private static final String OF_NEWEST_SHAREABLE = """
-            FROM packaged_components pc
-             WHERE pc.component_id = m.component_id AND pc.shareable
-             ORDER BY pc.id DESC LIMIT 1)""";
-    private static final String NEWEST_SHAREABLE_ID = "(SELECT pc.id " + OF_NEWEST_SHAREABLE;
-    private static final String NEWEST_SHAREABLE_VERSION = "(SELECT pc.package_version " + OF_NEWEST_SHAREABLE;
-
     // The members with their newest shareable packages equal the newest release's content exactly
     // when both have the same number of components and every member's package is the one that the
     // release holds for it (a component is at most once in each).
@@ -48,7 +39,7 @@ public class IntegrationPackStore {
                        SELECT 1 FROM integration_pack_members m
                        LEFT JOIN release_components rc ON rc.release_id = newest.id AND rc.component_id = m.component_id
                        WHERE m.integration_pack_id = p.id
-                         AND rc.packaged_component_id IS DISTINCT FROM\s""" + NEWEST_SHAREABLE_ID + """
+                         AND rc.packaged_component_id IS DISTINCT FROM\s""" + IntegrationPackRepository.NEWEST_SHAREABLE_ID + """
             ) AS has_unreleased_changes
             FROM integration_packs p
             LEFT JOIN releases cur ON cur.id = p.current_release_id
@@ -107,7 +98,7 @@ public class IntegrationPackStore {
                        mine.kind, mine.required, mine.secret, count(*) OVER () AS total
                 FROM integration_pack_members m
                 JOIN components c ON c.id = m.component_id
-                JOIN package_extensions theirs ON theirs.packaged_component_id =\s""" + NEWEST_SHAREABLE_ID + """
+                JOIN package_extensions theirs ON theirs.packaged_component_id =\s""" + IntegrationPackRepository.NEWEST_SHAREABLE_ID + """
 
                 JOIN package_extensions mine ON mine.packaged_component_id = ? AND mine.key = theirs.key
                 WHERE m.integration_pack_id = ? AND m.component_id <> ?
@@ -134,53 +125,6 @@ public class IntegrationPackStore {
                 }
             }
             return new CappedList<>(conflicts, total);
-        });
-    }
-
-    /**
-     * The publications of {@code packId}: each member and each component of its current or pending
-     * release, ordered by component name.
-     */
-    public List<Publication> publications(UUID packId) {
-        return jdbc.prepareStatement("""
-                WITH pack AS (
-                    SELECT p.id, p.current_release_id AS current_id,
-                           (SELECT r.id FROM releases r
-                             WHERE r.integration_pack_id = p.id AND r.status = 'SCHEDULED') AS pending_id
-                    FROM integration_packs p WHERE p.id = ?),
-                cur AS (SELECT rc.component_id, rc.package_version
-                          FROM release_components rc JOIN pack ON rc.release_id = pack.current_id),
-                pend AS (SELECT rc.component_id, rc.package_version
-                           FROM release_components rc JOIN pack ON rc.release_id = pack.pending_id),
-                mem AS (SELECT m.component_id
-                          FROM integration_pack_members m JOIN pack ON m.integration_pack_id = pack.id)
-                SELECT c.id, c.name, c.type, cur.package_version AS current_version,
-                       pend.package_version AS pending_version,\s""" + NEWEST_SHAREABLE_VERSION + """
-                        AS latest_version,
-                       m.component_id IS NULL AS deleted
-                FROM (SELECT component_id FROM mem
-                      UNION SELECT component_id FROM cur
-                      UNION SELECT component_id FROM pend) listed
-                JOIN components c ON c.id = listed.component_id
-                LEFT JOIN cur ON cur.component_id = c.id
-                LEFT JOIN pend ON pend.component_id = c.id
-                LEFT JOIN mem m ON m.component_id = c.id
-                ORDER BY c.name, c.id""", statement -> {
-            statement.setObject(1, packId);
-            List<Publication> publications = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    publications.add(new Publication(
-                            rows.getObject("id", UUID.class),
-                            rows.getString("name"),
-                            ComponentType.valueOf(rows.getString("type")),
-                            rows.getString("current_version"),
-                            rows.getString("pending_version"),
-                            rows.getString("latest_version"),
-                            rows.getBoolean("deleted")));
-                }
-            }
-            return publications;
         });
     }
 
