@@ -3,6 +3,7 @@ package io.packwright.activities.secrets;
 import io.micronaut.transaction.TransactionOperations;
 import io.packwright.activities.store.component.PackageExtension;
 import io.packwright.activities.store.managed.ExtensionValueStore;
+import io.packwright.activities.store.managed.SecretKeySweepRepository;
 import io.packwright.activities.store.managed.SecretSweepStore;
 import io.packwright.activities.store.managed.SecretSweepStore.Rewritten;
 import io.packwright.activities.store.managed.SecretSweepStore.Stored;
@@ -63,6 +64,7 @@ public class SecretSweep {
             stored -> HexFormat.of().formatHex(stored, 0, Math.min(stored.length, SecretCipher.HEADER_BYTES));
 
     private final SecretSweepStore store;
+    private final SecretKeySweepRepository sweeps;
     private final SecretCipher cipher;
     private final TransactionOperations<Connection> transactions;
     private final Clock clock;
@@ -71,11 +73,13 @@ public class SecretSweep {
 
     SecretSweep(
             SecretSweepStore store,
+            SecretKeySweepRepository sweeps,
             SecretCipher cipher,
             TransactionOperations<Connection> transactions,
             Clock clock,
             SecretsProperties properties) {
         this.store = store;
+        this.sweeps = sweeps;
         this.cipher = cipher;
         this.transactions = transactions;
         this.clock = clock;
@@ -97,7 +101,7 @@ public class SecretSweep {
         Reencrypted ofDefaults = reencrypt(
                 stopping, store::lockDefaultsUnderOtherKeys, store::rewriteDefaults, PackageExtension::defaultOwner);
         long remaining = transactions.executeRead(status -> store.countUnderOtherKeys(cipher.currentHeader()));
-        long queued = transactions.executeRead(status -> store.queuedSweeps());
+        long queued = transactions.executeRead(status -> sweeps.countQueued());
         Pass pass = new Pass(
                 walked.values(),
                 walked.instances(),
@@ -134,9 +138,9 @@ public class SecretSweep {
                     store.rewriteValues(encrypted);
                 }
                 if (locked.size() < batchSize) {
-                    store.finish(sweep.id());
+                    sweeps.finish(sweep.id());
                 } else {
-                    store.advance(sweep.id(), locked.get(locked.size() - 1));
+                    sweeps.advance(sweep.id(), locked.get(locked.size() - 1));
                 }
                 return Optional.of(new Walked(encrypted.size(), locked.size()));
             });

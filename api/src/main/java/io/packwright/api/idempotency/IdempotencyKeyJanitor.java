@@ -4,7 +4,7 @@ import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
-import io.packwright.activities.store.idempotency.IdempotencyStore;
+import io.packwright.activities.store.idempotency.IdempotencyKeyRepository;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -19,17 +19,17 @@ class IdempotencyKeyJanitor implements ApplicationEventListener<ServerStartupEve
 
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyKeyJanitor.class);
 
-    private final IdempotencyStore store;
+    private final IdempotencyKeyRepository keys;
     private final Clock clock;
     private final TaskScheduler scheduler;
     private final IdempotencyProperties properties;
 
     IdempotencyKeyJanitor(
-            IdempotencyStore store,
+            IdempotencyKeyRepository keys,
             Clock clock,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler,
             IdempotencyProperties properties) {
-        this.store = store;
+        this.keys = keys;
         this.clock = clock;
         this.scheduler = scheduler;
         this.properties = properties;
@@ -42,7 +42,7 @@ class IdempotencyKeyJanitor implements ApplicationEventListener<ServerStartupEve
 
     @Transactional
     void forgetExpiredKeys() {
-        int removed = store.deleteOlderThan(clock.instant().minus(properties.retention()));
+        int removed = keys.deleteOlderThan(clock.instant().minus(properties.retention()));
         if (removed > 0) {
             LOG.info("forgot {} idempotency keys older than {}", removed, properties.retention());
         }

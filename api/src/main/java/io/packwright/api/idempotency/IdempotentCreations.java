@@ -9,8 +9,8 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.json.JsonMapper;
 import io.packwright.activities.secrets.SecretCipher;
+import io.packwright.activities.store.idempotency.IdempotencyKeyRepository;
 import io.packwright.activities.store.idempotency.IdempotencyRecord;
-import io.packwright.activities.store.idempotency.IdempotencyStore;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.problem.ApiException;
 import jakarta.inject.Singleton;
@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -40,13 +39,13 @@ public class IdempotentCreations {
 
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
-    private final IdempotencyStore store;
+    private final IdempotencyKeyRepository keys;
     private final JsonMapper json;
     private final Clock clock;
     private final SecretCipher cipher;
 
-    IdempotentCreations(IdempotencyStore store, JsonMapper json, Clock clock, SecretCipher cipher) {
-        this.store = store;
+    IdempotentCreations(IdempotencyKeyRepository keys, JsonMapper json, Clock clock, SecretCipher cipher) {
+        this.keys = keys;
         this.json = json;
         this.clock = clock;
         this.cipher = cipher;
@@ -77,13 +76,13 @@ public class IdempotentCreations {
             throw ApiException.invalidField(HEADER, "must be 1 to 255 visible ASCII characters, e.g. a UUID");
         }
         byte[] fingerprinted = fingerprinted(request, body);
-        Optional<IdempotencyRecord> first =
-                store.claim(caller.subject(), key, cipher.fingerprint(fingerprinted), clock.instant());
-        if (first.isPresent()) {
-            return replay(key, fingerprinted, first.get(), type);
+        if (keys.claimUnlessUsed(caller.subject(), key, cipher.fingerprint(fingerprinted), clock.instant()) == 0) {
+            IdempotencyRecord first = keys.findRecord(caller.subject(), key)
+                    .orElseThrow(() -> new IllegalStateException("idempotency key vanished while claimed"));
+            return replay(key, fingerprinted, first, type);
         }
         Created<T> created = creation.get();
-        store.complete(caller.subject(), key, created.status().getCode(), created.location(), write(created.body()));
+        keys.complete(caller.subject(), key, created.status().getCode(), created.location(), write(created.body()));
         return respond(created);
     }
 

@@ -9,7 +9,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import io.packwright.activities.store.managed.AvailablePackStore;
+import io.packwright.activities.store.managed.AvailablePack;
+import io.packwright.activities.store.managed.AvailablePackRepository;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
@@ -36,10 +37,10 @@ import java.util.UUID;
 @StandardProblems
 class AvailablePackController {
 
-    private final AvailablePackStore packs;
+    private final AvailablePackRepository packs;
     private final Tenancy tenancy;
 
-    AvailablePackController(AvailablePackStore packs, Tenancy tenancy) {
+    AvailablePackController(AvailablePackRepository packs, Tenancy tenancy) {
         this.packs = packs;
         this.tenancy = tenancy;
     }
@@ -68,7 +69,7 @@ class AvailablePackController {
             @Nullable @QueryValue String pageToken) {
         PageRequest page = PageRequest.of(limit, pageToken);
         UUID account = tenancy.actingFor(tenancy.caller(authentication), accountId);
-        List<AvailablePackStore.AvailablePack> rows = packs.findPage(account, page.after(), page.fetchSize());
-        return page.toPage(rows, AvailablePackStore.AvailablePack::id, AvailablePackResponse::of);
+        List<AvailablePack> rows = packs.findPage(account, page.after(), page.fetchSize());
+        return page.toPage(rows, AvailablePack::id, AvailablePackResponse::of);
     }
 }

@@ -2,7 +2,7 @@ package io.packwright.api.managed;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-import io.packwright.activities.store.managed.AvailablePackStore;
+import io.packwright.activities.store.managed.AvailablePack;
 import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.api.packs.CurrentReleaseSummary;
 import io.packwright.api.packs.PendingReleaseSummary;
@@ -28,19 +28,16 @@ public record AvailablePackResponse(
         CurrentReleaseSummary currentRelease,
         @Nullable @Schema(type = "object") PendingReleaseSummary pendingRelease) {
 
-    static AvailablePackResponse of(AvailablePackStore.AvailablePack pack) {
+    static AvailablePackResponse of(AvailablePack pack) {
         return new AvailablePackResponse(
                 pack.id(),
                 pack.name(),
                 pack.description(),
                 pack.installationType(),
-                new CurrentReleaseSummary(
-                        pack.current().releaseNumber(), pack.current().releasedAt()),
-                pack.pending() == null
+                new CurrentReleaseSummary(pack.currentReleaseNumber(), pack.currentReleasedAt()),
+                pack.pendingReleaseNumber() == null
                         ? null
                         : new PendingReleaseSummary(
-                                pack.pending().releaseNumber(),
-                                pack.pending().releaseOnDate(),
-                                pack.pending().windowStart()));
+                                pack.pendingReleaseNumber(), pack.pendingReleaseOnDate(), pack.pendingWindowStart()));
     }
 }

@@ -2,7 +2,8 @@ package io.packwright.api.managed;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-import io.packwright.activities.store.managed.InstanceStore;
+import io.packwright.activities.store.managed.EmbeddedSize;
+import io.packwright.activities.store.managed.Instance;
 import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.api.paging.JsonBytes;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -51,7 +52,7 @@ public record InstanceResponse(
      * About how many bytes the instance takes in a response body, from its row and the size of what
      * it embeds, before that is loaded.
      */
-    static long approximateBytes(InstanceStore.Instance instance, InstanceStore.EmbeddedSize embedded) {
+    static long approximateBytes(Instance instance, EmbeddedSize embedded) {
         return FIXED_BYTES
                 + JsonBytes.text(instance.packName())
                 + JsonBytes.text(instance.overrideName())

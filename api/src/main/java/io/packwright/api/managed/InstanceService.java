@@ -4,12 +4,17 @@ import io.micronaut.core.annotation.Nullable;
 import io.packwright.activities.secrets.SecretCipher;
 import io.packwright.activities.store.CappedList;
 import io.packwright.activities.store.Ids;
-import io.packwright.activities.store.managed.ApplyRequestStore;
-import io.packwright.activities.store.managed.AttachmentStore;
+import io.packwright.activities.store.managed.ApplyRequestRepository;
+import io.packwright.activities.store.managed.EmbeddedSize;
+import io.packwright.activities.store.managed.EnvironmentAttachmentRepository;
 import io.packwright.activities.store.managed.EnvironmentRepository;
 import io.packwright.activities.store.managed.ExtensionValueStore;
-import io.packwright.activities.store.managed.InstanceStore;
+import io.packwright.activities.store.managed.Instance;
+import io.packwright.activities.store.managed.InstanceRepository;
+import io.packwright.activities.store.managed.PendingApply;
 import io.packwright.activities.store.pack.InstallationType;
+import io.packwright.activities.store.pack.IntegrationPackEntity;
+import io.packwright.activities.store.pack.IntegrationPackRepository;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
@@ -44,24 +49,27 @@ public class InstanceService {
     /** How a secret value is shown. */
     public static final String MASK = "******";
 
-    private final InstanceStore instances;
+    private final IntegrationPackRepository packs;
+    private final InstanceRepository instances;
     private final ExtensionValueStore extensionValues;
-    private final AttachmentStore attachments;
-    private final ApplyRequestStore applyRequests;
+    private final EnvironmentAttachmentRepository attachments;
+    private final ApplyRequestRepository applyRequests;
     private final EnvironmentRepository environments;
     private final Tenancy tenancy;
     private final SecretCipher cipher;
     private final Clock clock;
 
     InstanceService(
-            InstanceStore instances,
+            IntegrationPackRepository packs,
+            InstanceRepository instances,
             ExtensionValueStore extensionValues,
-            AttachmentStore attachments,
-            ApplyRequestStore applyRequests,
+            EnvironmentAttachmentRepository attachments,
+            ApplyRequestRepository applyRequests,
             EnvironmentRepository environments,
             Tenancy tenancy,
             SecretCipher cipher,
             Clock clock) {
+        this.packs = packs;
         this.instances = instances;
         this.extensionValues = extensionValues;
         this.attachments = attachments;
@@ -76,8 +84,7 @@ public class InstanceService {
     @Transactional
     public InstanceResponse install(Caller caller, InstallInstanceRequest request) {
         UUID account = tenancy.actingFor(caller, request.accountId());
-        InstanceStore.InstallablePack pack = instances
-                .lockVisiblePack(request.integrationPackId(), account)
+        IntegrationPackEntity pack = packs.lockVisibleToAccount(request.integrationPackId(), account)
                 .orElseThrow(() -> ApiException.notFound("There is no integration pack " + request.integrationPackId()
                         + " that this account can install. List the installable packs with GET"
                         + " /api/v1/available-integration-packs."));
@@ -100,7 +107,7 @@ public class InstanceService {
         List<ExtensionValueStore.StoredValue> values =
                 checkedValues("extensionValues", id, pack.id(), pack.currentReleaseId(), given, Map.of());
         Instant now = now();
-        if (!instances.insertUnlessTaken(id, account, pack.id(), overrideName, pack.currentReleaseId(), now)) {
+        if (instances.insertUnlessTaken(id, account, pack.id(), overrideName, pack.currentReleaseId(), now) == 0) {
             throw ApiException.conflict(
                     pack.installationType() == InstallationType.SINGLE
                             ? "The account has already installed the integration pack '" + pack.name() + "'. It is"
@@ -117,16 +124,16 @@ public class InstanceService {
     @Transactional
     public PageResponse<InstanceResponse> list(Caller caller, @Nullable UUID accountId, PageRequest page) {
         UUID account = tenancy.actingFor(caller, accountId);
-        List<InstanceStore.Instance> rows = instances.findPage(account, page.after(), page.fetchSize());
+        List<Instance> rows = instances.findPage(account, page.after(), page.fetchSize());
         // an instance may hold many long extension values: the page is cut by their size first, and
         // only the values of the instances on it are loaded
-        Map<UUID, InstanceStore.EmbeddedSize> sizes = instances.embeddedSizes(
-                rows.stream().map(InstanceStore.Instance::id).toList());
+        Map<UUID, EmbeddedSize> sizes =
+                instances.embeddedSizes(rows.stream().map(Instance::id).toList());
         return page.slice(
                         rows,
-                        InstanceStore.Instance::id,
+                        Instance::id,
                         instance -> InstanceResponse.approximateBytes(
-                                instance, sizes.getOrDefault(instance.id(), InstanceStore.EmbeddedSize.NONE)))
+                                instance, sizes.getOrDefault(instance.id(), EmbeddedSize.none(instance.id()))))
                 .mapAll(shown -> {
                     Map<UUID, InstanceResponse> responses = responses(shown);
                     return shown.stream()
@@ -145,7 +152,7 @@ public class InstanceService {
     @Transactional
     public void delete(Caller caller, @Nullable UUID accountId, UUID id) {
         UUID account = tenancy.actingFor(caller, accountId);
-        if (!instances.deleteOwned(id, account)) {
+        if (instances.deleteOwned(id, account) == 0) {
             throw instanceNotFound(id);
         }
     }
@@ -155,10 +162,10 @@ public class InstanceService {
     public InstanceResponse updateExtensions(
             Caller caller, @Nullable UUID accountId, UUID id, UpdateExtensionsRequest request) {
         UUID account = tenancy.actingFor(caller, accountId);
-        if (!instances.lockOwned(id, account)) {
+        if (instances.lockOwned(id, account).isEmpty()) {
             throw instanceNotFound(id);
         }
-        InstanceStore.Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
+        Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
         Map<String, ExtensionValueStore.InstanceValue> stored = new LinkedHashMap<>();
         for (ExtensionValueStore.InstanceValue value :
                 extensionValues.values(List.of(id)).getOrDefault(id, List.of())) {
@@ -175,22 +182,23 @@ public class InstanceService {
     @Transactional
     public EnvironmentAttachmentResponse attach(Caller caller, UUID instanceId, AttachEnvironmentRequest request) {
         UUID account = tenancy.actingFor(caller, request.accountId());
-        if (!instances.lockOwned(instanceId, account)) {
+        if (instances.lockOwned(instanceId, account).isEmpty()) {
             throw instanceNotFound(instanceId);
         }
         environments
                 .findOwnedForShare(request.environmentId(), account)
                 .orElseThrow(() -> EnvironmentService.environmentNotFound(request.environmentId()));
         UUID id = Ids.next();
-        if (!attachments.attach(id, request.environmentId(), instanceId, now())) {
+        if (attachments.attachUnlessAttached(id, request.environmentId(), instanceId, now()) == 0) {
             throw ApiException.conflict("The environment " + request.environmentId() + " is already attached to the"
                     + " instance " + instanceId + ".");
         }
         // the instance row is locked, so no concurrent attach counts past the limit; the refusal rolls
         // the insert back
-        if (attachments.countEnvironments(instanceId) > AttachmentStore.MAX_ENVIRONMENTS_PER_INSTANCE) {
+        if (attachments.countByInstance(instanceId) > EnvironmentAttachmentRepository.MAX_ENVIRONMENTS_PER_INSTANCE) {
             throw ApiException.conflict("The instance " + instanceId + " is attached to "
-                    + AttachmentStore.MAX_ENVIRONMENTS_PER_INSTANCE + " environments, the most an instance can be"
+                    + EnvironmentAttachmentRepository.MAX_ENVIRONMENTS_PER_INSTANCE
+                    + " environments, the most an instance can be"
                     + " attached to. Detach one first (DELETE /api/v1/integration-pack-instances/" + instanceId
                     + "/environment-attachments/{environmentId}).");
         }
@@ -201,10 +209,10 @@ public class InstanceService {
     @Transactional
     public void detach(Caller caller, @Nullable UUID accountId, UUID instanceId, UUID environmentId) {
         UUID account = tenancy.actingFor(caller, accountId);
-        if (!instances.lockOwned(instanceId, account)) {
+        if (instances.lockOwned(instanceId, account).isEmpty()) {
             throw instanceNotFound(instanceId);
         }
-        if (!attachments.detach(environmentId, instanceId)) {
+        if (attachments.detach(environmentId, instanceId) == 0) {
             throw ApiException.notFound(
                     "The environment " + environmentId + " is not attached to the instance " + instanceId + ".");
         }
@@ -298,10 +306,10 @@ public class InstanceService {
     @Transactional
     public PendingUpdateRequest requestPendingUpdate(Caller caller, @Nullable UUID accountId, UUID id) {
         UUID account = tenancy.actingFor(caller, accountId);
-        if (!instances.lockOwned(id, account)) {
+        if (instances.lockOwned(id, account).isEmpty()) {
             throw instanceNotFound(id);
         }
-        ApplyRequestStore.PendingApply pending = applyRequests.pendingApply(id).orElse(null);
+        PendingApply pending = applyRequests.findPendingApply(id).orElse(null);
         if (pending == null) {
             if (applyRequests.hasOpenReleaseApplied(id)) {
                 return new PendingUpdateRequest(account, null);
@@ -321,7 +329,7 @@ public class InstanceService {
     @Transactional
     public PendingUpdateProgress pendingUpdateProgress(PendingUpdateRequest request, UUID id) {
         InstanceResponse instance = get(request.accountId(), id);
-        ApplyRequestStore.PendingApply pending = request.pending();
+        PendingApply pending = request.pending();
         if (pending == null || instance.installedReleaseNumber() >= pending.releaseNumber()) {
             return new PendingUpdateProgress(instance, true, null);
         }
@@ -348,7 +356,8 @@ public class InstanceService {
      * @param accountId the account acted for
      * @param pending the release the instance waits for; {@code null} when it has it applied already
      */
-    public record PendingUpdateRequest(UUID accountId, ApplyRequestStore.@Nullable PendingApply pending) {}
+    public record PendingUpdateRequest(
+            UUID accountId, @Nullable PendingApply pending) {}
 
     /**
      * @param instance the instance now
@@ -367,21 +376,22 @@ public class InstanceService {
 
     // An instance's values are only ever replaced as a whole from one request body of at most
     // micronaut.server.max-request-size (1 MB), and it lists at most
-    // AttachmentStore.MAX_ENVIRONMENTS_PER_INSTANCE environments, so one instance stays about that size.
+    // EnvironmentAttachmentRepository.MAX_ENVIRONMENTS_PER_INSTANCE environments, so one instance stays about that
+    // size.
     private InstanceResponse get(UUID account, UUID id) {
-        InstanceStore.Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
+        Instance instance = instances.findOwned(id, account).orElseThrow(() -> instanceNotFound(id));
         return responses(List.of(instance)).get(id);
     }
 
-    private Map<UUID, InstanceResponse> responses(List<InstanceStore.Instance> page) {
+    private Map<UUID, InstanceResponse> responses(List<Instance> page) {
         if (page.isEmpty()) {
             return Map.of();
         }
-        List<UUID> ids = page.stream().map(InstanceStore.Instance::id).toList();
+        List<UUID> ids = page.stream().map(Instance::id).toList();
         Map<UUID, List<UUID>> attached = attachments.environmentIds(ids);
         Map<UUID, List<ExtensionValueStore.InstanceValue>> values = extensionValues.values(ids);
         Map<UUID, InstanceResponse> responses = new LinkedHashMap<>();
-        for (InstanceStore.Instance instance : page) {
+        for (Instance instance : page) {
             Map<String, String> shown = new LinkedHashMap<>();
             for (ExtensionValueStore.InstanceValue value : values.getOrDefault(instance.id(), List.of())) {
                 shown.put(value.key(), value.masked() ? MASK : value.value());

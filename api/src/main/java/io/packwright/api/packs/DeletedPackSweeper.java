@@ -5,7 +5,7 @@ import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import io.micronaut.transaction.TransactionOperations;
-import io.packwright.activities.store.pack.PackDeletionStore;
+import io.packwright.activities.store.pack.PackDeletionRepository;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finishes the deletion of integration packs. A DELETE only marks the pack deleted (see {@link
- * PackDeletionStore}); this removes what the pack leaves behind: it stops the pack's release
+ * PackDeletionRepository}); this removes what the pack leaves behind: it stops the pack's release
  * workflows through {@link ReleaseWorkflowCanceller}, uninstalls its instances (with their
  * attachments, extension values and ledger rows) and finally removes the pack row, whose foreign
  * keys cascade to members, account group entries and releases.
@@ -40,7 +40,7 @@ public class DeletedPackSweeper implements ApplicationEventListener<ServerStartu
 
     private static final Logger LOG = LoggerFactory.getLogger(DeletedPackSweeper.class);
 
-    private final PackDeletionStore store;
+    private final PackDeletionRepository deletion;
     private final ReleaseWorkflowCanceller workflows;
     private final TransactionOperations<Connection> transactions;
     private final ExecutorService executor;
@@ -49,14 +49,14 @@ public class DeletedPackSweeper implements ApplicationEventListener<ServerStartu
     private final PackDeletionProperties properties;
 
     DeletedPackSweeper(
-            PackDeletionStore store,
+            PackDeletionRepository deletion,
             ReleaseWorkflowCanceller workflows,
             TransactionOperations<Connection> transactions,
             @Named(TaskExecutors.IO) ExecutorService executor,
             @Named(TaskExecutors.SCHEDULED) TaskScheduler scheduler,
             Clock clock,
             PackDeletionProperties properties) {
-        this.store = store;
+        this.deletion = deletion;
         this.workflows = workflows;
         this.transactions = transactions;
         this.executor = executor;
@@ -72,7 +72,7 @@ public class DeletedPackSweeper implements ApplicationEventListener<ServerStartu
 
     /** Cleans up every deleted pack whose clean-up has not finished (up to a bound per sweep). */
     public void sweep() {
-        List<UUID> deleted = transactions.executeRead(status -> store.findDeleting(properties.packsPerSweep()));
+        List<UUID> deleted = transactions.executeRead(status -> deletion.findDeleting(properties.packsPerSweep()));
         deleted.forEach(this::cleanUpOrLeaveForTheNextSweep);
     }
 
@@ -88,16 +88,17 @@ public class DeletedPackSweeper implements ApplicationEventListener<ServerStartu
      *     another clean-up still holds some of its instances
      */
     public boolean cleanUp(UUID packId) {
-        transactions.executeWrite(status -> store.cancelOpenReleases(packId, clock.instant()));
+        transactions.executeWrite(status -> deletion.cancelOpenReleases(packId, clock.instant()));
         boolean workflowsStopped = stopWorkflows(packId);
         long uninstalled = 0;
         int batch;
         do {
-            batch = transactions.executeWrite(status -> store.deleteInstanceBatch(packId, properties.batchSize()));
+            batch = transactions.executeWrite(status -> deletion.deleteInstanceBatch(packId, properties.batchSize()));
             uninstalled += batch;
         } while (batch > 0);
         // the pack row keeps the releases' workflow ids until every workflow is known to be stopped
-        boolean removed = workflowsStopped && transactions.executeWrite(status -> store.deletePackIfEmpty(packId));
+        boolean removed =
+                workflowsStopped && transactions.executeWrite(status -> deletion.deletePackIfEmpty(packId) > 0);
         if (removed) {
             LOG.info("deleted integration pack {} is cleaned up ({} instances uninstalled)", packId, uninstalled);
         }
@@ -114,15 +115,16 @@ public class DeletedPackSweeper implements ApplicationEventListener<ServerStartu
 
     private boolean stopWorkflows(UUID packId) {
         int after = 0;
-        List<PackDeletionStore.UnfinishedRelease> batch;
+        List<PackDeletionRepository.UnfinishedRelease> batch;
         do {
             int from = after;
-            batch = transactions.executeRead(status -> store.unfinishedReleases(packId, from, properties.batchSize()));
+            batch = transactions.executeRead(
+                    status -> deletion.unfinishedReleases(packId, from, properties.batchSize()));
             if (batch.isEmpty()) {
                 return true;
             }
             List<String> workflowIds = batch.stream()
-                    .map(PackDeletionStore.UnfinishedRelease::workflowId)
+                    .map(PackDeletionRepository.UnfinishedRelease::workflowId)
                     .toList();
             try {
                 workflows.cancelReleaseWorkflows(new DeletedPackReleases(packId, workflowIds));

@@ -7,7 +7,7 @@ import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.activities.store.pack.IntegrationPackEntity;
 import io.packwright.activities.store.pack.IntegrationPackRepository;
 import io.packwright.activities.store.pack.IntegrationPackStore;
-import io.packwright.activities.store.pack.PackDeletionStore;
+import io.packwright.activities.store.pack.PackDeletionRepository;
 import io.packwright.activities.store.pack.PackSummary;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
@@ -33,14 +33,14 @@ public class IntegrationPackService {
 
     private final IntegrationPackRepository packs;
     private final IntegrationPackStore summaries;
-    private final PackDeletionStore deletion;
+    private final PackDeletionRepository deletion;
     private final Tenancy tenancy;
     private final Clock clock;
 
     IntegrationPackService(
             IntegrationPackRepository packs,
             IntegrationPackStore summaries,
-            PackDeletionStore deletion,
+            PackDeletionRepository deletion,
             Tenancy tenancy,
             Clock clock) {
         this.packs = packs;

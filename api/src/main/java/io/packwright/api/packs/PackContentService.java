@@ -61,16 +61,16 @@ public class PackContentService {
                 packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
         ComponentEntity component = owned(partner, componentId);
         checkAllowed(pack, component);
-        if (contents.isMember(pack.id(), component.id())) {
+        if (packs.isMember(pack.id(), component.id())) {
             return;
         }
         PackagedComponentEntity newest = packages.findNewestShareable(component.id())
                 .orElseThrow(() -> ApiException.conflict("Component '" + component.name() + "' has no shareable"
                         + " package. Only shareable packages can be in an integration pack: create a package of it"
                         + " with \"shareable\": true first."));
-        if (contents.countMembers(pack.id()) >= IntegrationPackStore.MAX_MEMBERS) {
+        if (packs.countMembers(pack.id()) >= IntegrationPackRepository.MAX_MEMBERS) {
             throw ApiException.conflict("Integration pack '" + pack.name() + "' already holds "
-                    + IntegrationPackStore.MAX_MEMBERS + " components, the most a pack can hold. Remove a"
+                    + IntegrationPackRepository.MAX_MEMBERS + " components, the most a pack can hold. Remove a"
                     + " component first, or put this one into another pack.");
         }
         CappedList<ExtensionConflict> conflicts =
@@ -82,7 +82,7 @@ public class PackContentService {
                     + " with matching extension settings.");
         }
         Instant now = now();
-        contents.addMember(pack.id(), component.id(), now);
+        packs.addMember(pack.id(), component.id(), now);
         packs.touch(pack.id(), now);
     }
 
@@ -93,7 +93,7 @@ public class PackContentService {
         IntegrationPackEntity pack =
                 packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
         ComponentEntity component = owned(partner, componentId);
-        if (contents.removeMember(pack.id(), component.id())) {
+        if (packs.removeMember(pack.id(), component.id()) > 0) {
             packs.touch(pack.id(), now());
         }
     }
@@ -105,7 +105,7 @@ public class PackContentService {
         if (packs.findLive(packId, partner).isEmpty()) {
             throw IntegrationPacks.notFound(packId);
         }
-        return new PublicationsResponse(contents.publications(packId).stream()
+        return new PublicationsResponse(packs.findPublications(packId).stream()
                 .map(PublicationResponse::of)
                 .toList());
     }

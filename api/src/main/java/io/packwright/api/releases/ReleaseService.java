@@ -139,7 +139,7 @@ class ReleaseService {
 
     /**
      * One release of the partner's packs: its components are the pack's members when it was created,
-     * at most {@link io.packwright.activities.store.pack.IntegrationPackStore#MAX_MEMBERS}.
+     * at most {@link io.packwright.activities.store.pack.IntegrationPackRepository#MAX_MEMBERS}.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public ReleaseResponse get(Caller caller, UUID releaseId) {

@@ -1,5 +1,6 @@
 package io.packwright.activities.store.idempotency;
 
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 
 /**
@@ -10,6 +11,7 @@ import io.micronaut.core.annotation.Nullable;
  * @param responseLocation its {@code Location} header, if any
  * @param responseBody its JSON body
  */
+@Introspected
 public record IdempotencyRecord(
         String requestFingerprint,
         int responseStatus,

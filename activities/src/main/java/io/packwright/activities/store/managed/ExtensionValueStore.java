@@ -85,13 +85,13 @@ public class ExtensionValueStore {
                                           WHERE s.integration_pack_id = p.id AND s.status = 'SCHEDULED'))) r (release_id)
             WHERE i.id = ANY (?) AND r.release_id IS NOT NULL""";
 
-    private static final String SECRET_KEYS = """
-            WITH secrecy AS (%s)
+    private static final String SECRET_KEYS = "WITH secrecy AS (" + SECRECY_RELEASES + """
+            )
             SELECT DISTINCT secrecy.instance_id, pe.key
             FROM secrecy
             JOIN release_components rc ON rc.release_id = secrecy.release_id
             JOIN package_extensions pe ON pe.packaged_component_id = rc.packaged_component_id
-            WHERE pe.secret""".formatted(SECRECY_RELEASES);
+            WHERE pe.secret""";
 
     private static final String DECLARED = """
             WITH o AS (
@@ -100,20 +100,22 @@ public class ExtensionValueStore {
                            AS pending_id
                 FROM integration_packs p WHERE p.id = ?)
             SELECT pe.key,
-                   bool_or(rc.release_id = o.installed_id AND pe.required AND %s) AS must_be_given,
+                   bool_or(rc.release_id = o.installed_id AND pe.required AND\s""" + PackageExtensionStore.HAS_NO_DEFAULT + """
+            ) AS must_be_given,
                    bool_or(pe.secret) AS secret
             FROM o
             JOIN release_components rc ON rc.release_id IN (o.installed_id, o.pending_id, o.current_id)
             JOIN package_extensions pe ON pe.packaged_component_id = rc.packaged_component_id
             GROUP BY pe.key
             HAVING bool_or(rc.release_id = o.installed_id OR rc.release_id = o.pending_id)
-            ORDER BY pe.key""".formatted(PackageExtensionStore.HAS_NO_DEFAULT);
+            ORDER BY pe.key""";
 
     private static final String MISSING_REQUIRED = """
-            SELECT k.key, count(*) OVER () AS total FROM (%s) k
+            SELECT k.key, count(*) OVER () AS total FROM (""" + ReleaseFanOutStore.REQUIRED_KEYS + """
+            ) k
             WHERE NOT EXISTS (SELECT 1 FROM instance_extension_values v
                                WHERE v.integration_pack_instance_id = ? AND v.key = k.key)
-            ORDER BY k.key LIMIT ?""".formatted(ReleaseFanOutStore.REQUIRED_KEYS);
+            ORDER BY k.key LIMIT ?""";
 
     private final JdbcOperations jdbc;
 

@@ -84,8 +84,8 @@ public class SecretSweepStore {
                            AND o.status IN ('SCHEDULED', 'IN_PROGRESS')))
             GROUP BY r.integration_pack_id""";
 
-    private static final String PLAIN_SECRET_VALUES = """
-            WITH secrecy AS (%s),
+    private static final String PLAIN_SECRET_VALUES = "WITH secrecy AS (" + ExtensionValueStore.SECRECY_RELEASES + """
+            ),
             secret AS (
                 SELECT DISTINCT secrecy.instance_id, pe.key
                 FROM secrecy
@@ -96,7 +96,7 @@ public class SecretSweepStore {
             FROM instance_extension_values v
             JOIN secret s ON s.instance_id = v.integration_pack_instance_id AND s.key = v.key
             WHERE v.integration_pack_instance_id = ANY (?) AND v.value IS NOT NULL
-            ORDER BY v.integration_pack_instance_id, v.key""".formatted(ExtensionValueStore.SECRECY_RELEASES);
+            ORDER BY v.integration_pack_instance_id, v.key""";
 
     // Both range conditions name the indexed expression, so that each is a range scan of the
     // *_key_id_idx index; headers the caller skips (no configured key decrypts them) are excluded.
@@ -217,28 +217,6 @@ public class SecretSweepStore {
         });
     }
 
-    /** Records how far the sweep got. */
-    public void advance(UUID sweepId, UUID after) {
-        jdbc.prepareStatement("UPDATE secret_key_sweeps SET after_instance_id = ? WHERE id = ?", statement -> {
-            statement.setObject(1, after);
-            statement.setObject(2, sweepId);
-            return statement.executeUpdate();
-        });
-    }
-
-    /** Removes a sweep that has walked all of its pack's instances. */
-    public void finish(UUID sweepId) {
-        jdbc.prepareStatement("DELETE FROM secret_key_sweeps WHERE id = ?", statement -> {
-            statement.setObject(1, sweepId);
-            return statement.executeUpdate();
-        });
-    }
-
-    /** How many sweeps are queued. */
-    public long queuedSweeps() {
-        return count("SELECT count(*) AS n FROM secret_key_sweeps");
-    }
-
     /** Locks up to {@code limit} defaults of secret extensions that are stored in plain text. */
     public List<Stored> lockPlainSecretDefaults(int limit) {
         return jdbc.prepareStatement("""
@@ -341,14 +319,5 @@ public class SecretSweepStore {
             }
         }
         return stored;
-    }
-
-    private long count(String sql) {
-        return jdbc.prepareStatement(sql, statement -> {
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong("n");
-            }
-        });
     }
 }

@@ -2,7 +2,6 @@ package io.packwright.activities.store.pack;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.packwright.activities.store.CappedList;
-import io.packwright.activities.store.component.ComponentType;
 import io.packwright.activities.store.component.ExtensionKind;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
@@ -27,30 +26,21 @@ import java.util.UUID;
 @Singleton
 public class IntegrationPackStore {
 
-    /** The most components a pack can hold. */
-    public static final int MAX_MEMBERS = 100;
-
-    // A column of the newest shareable package of the member m.
-    private static final String NEWEST_SHAREABLE = """
-            (SELECT pc.%s FROM packaged_components pc
-              WHERE pc.component_id = m.component_id AND pc.shareable
-              ORDER BY pc.id DESC LIMIT 1)""";
-    private static final String NEWEST_SHAREABLE_ID = NEWEST_SHAREABLE.formatted("id");
-
     // The members with their newest shareable packages equal the newest release's content exactly
     // when both have the same number of components and every member's package is the one that the
     // release holds for it (a component is at most once in each).
     private static final String SUMMARY = """
             SELECT p.id, p.name, p.description, p.installation_type, p.created_at, p.updated_at,
-                   cur.release_number, COALESCE(cur.started_at, cur.created_at),
-                   pend.release_number, pend.release_on_date, pend.window_start,
-                   members.n,
+                   cur.release_number AS current_number, COALESCE(cur.started_at, cur.created_at) AS released_at,
+                   pend.release_number AS pending_number, pend.release_on_date, pend.window_start,
+                   members.n AS component_count,
                    members.n <> (SELECT count(*) FROM release_components rc WHERE rc.release_id = newest.id)
                    OR EXISTS (
                        SELECT 1 FROM integration_pack_members m
                        LEFT JOIN release_components rc ON rc.release_id = newest.id AND rc.component_id = m.component_id
                        WHERE m.integration_pack_id = p.id
-                         AND rc.packaged_component_id IS DISTINCT FROM %s)
+                         AND rc.packaged_component_id IS DISTINCT FROM\s""" + IntegrationPackRepository.NEWEST_SHAREABLE_ID + """
+            ) AS has_unreleased_changes
             FROM integration_packs p
             LEFT JOIN releases cur ON cur.id = p.current_release_id
             LEFT JOIN releases pend ON pend.integration_pack_id = p.id AND pend.status = 'SCHEDULED'
@@ -58,7 +48,7 @@ public class IntegrationPackStore {
             CROSS JOIN LATERAL (
                 SELECT count(*)::int AS n FROM integration_pack_members m WHERE m.integration_pack_id = p.id) members
             WHERE p.partner_account_id = ? AND p.deleted_at IS NULL
-            """.formatted(NEWEST_SHAREABLE_ID);
+            """;
 
     private final JdbcOperations jdbc;
 
@@ -94,59 +84,6 @@ public class IntegrationPackStore {
         });
     }
 
-    /** Whether {@code componentId} is a member of {@code packId}. */
-    public boolean isMember(UUID packId, UUID componentId) {
-        return jdbc.prepareStatement(
-                "SELECT 1 FROM integration_pack_members WHERE integration_pack_id = ? AND component_id = ?",
-                statement -> {
-                    statement.setObject(1, packId);
-                    statement.setObject(2, componentId);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        return rows.next();
-                    }
-                });
-    }
-
-    /** How many components are members of {@code packId}. */
-    public int countMembers(UUID packId) {
-        return jdbc.prepareStatement(
-                "SELECT count(*) FROM integration_pack_members WHERE integration_pack_id = ?", statement -> {
-                    statement.setObject(1, packId);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        rows.next();
-                        return rows.getInt(1);
-                    }
-                });
-    }
-
-    /** Makes {@code componentId} a member of {@code packId}; nothing when it already is one. */
-    public void addMember(UUID packId, UUID componentId, Instant now) {
-        jdbc.prepareStatement("""
-                INSERT INTO integration_pack_members (integration_pack_id, component_id, added_at)
-                VALUES (?, ?, ?) ON CONFLICT DO NOTHING""", statement -> {
-            statement.setObject(1, packId);
-            statement.setObject(2, componentId);
-            statement.setTimestamp(3, Timestamp.from(now));
-            return statement.executeUpdate();
-        });
-    }
-
-    /**
-     * Removes {@code componentId} from {@code packId}.
-     *
-     * @return whether it was a member
-     */
-    public boolean removeMember(UUID packId, UUID componentId) {
-        return jdbc.prepareStatement(
-                        "DELETE FROM integration_pack_members WHERE integration_pack_id = ? AND component_id = ?",
-                        statement -> {
-                            statement.setObject(1, packId);
-                            statement.setObject(2, componentId);
-                            return statement.executeUpdate();
-                        })
-                > 0;
-    }
-
     /**
      * The extensions of {@code packagedComponentId} (the package that {@code componentId} would bring
      * into the pack) whose key another member of {@code packId} declares, by its newest shareable
@@ -161,11 +98,12 @@ public class IntegrationPackStore {
                        mine.kind, mine.required, mine.secret, count(*) OVER () AS total
                 FROM integration_pack_members m
                 JOIN components c ON c.id = m.component_id
-                JOIN package_extensions theirs ON theirs.packaged_component_id = %s
+                JOIN package_extensions theirs ON theirs.packaged_component_id =\s""" + IntegrationPackRepository.NEWEST_SHAREABLE_ID + """
+
                 JOIN package_extensions mine ON mine.packaged_component_id = ? AND mine.key = theirs.key
                 WHERE m.integration_pack_id = ? AND m.component_id <> ?
                   AND (theirs.kind <> mine.kind OR theirs.required <> mine.required OR theirs.secret <> mine.secret)
-                ORDER BY theirs.key, c.name, c.id LIMIT ?""".formatted(NEWEST_SHAREABLE_ID), statement -> {
+                ORDER BY theirs.key, c.name, c.id LIMIT ?""", statement -> {
             statement.setObject(1, packagedComponentId);
             statement.setObject(2, packId);
             statement.setObject(3, componentId);
@@ -190,80 +128,37 @@ public class IntegrationPackStore {
         });
     }
 
-    /**
-     * The publications of {@code packId}: each member and each component of its current or pending
-     * release, ordered by component name.
-     */
-    public List<Publication> publications(UUID packId) {
-        return jdbc.prepareStatement("""
-                WITH pack AS (
-                    SELECT p.id, p.current_release_id AS current_id,
-                           (SELECT r.id FROM releases r
-                             WHERE r.integration_pack_id = p.id AND r.status = 'SCHEDULED') AS pending_id
-                    FROM integration_packs p WHERE p.id = ?),
-                cur AS (SELECT rc.component_id, rc.package_version
-                          FROM release_components rc JOIN pack ON rc.release_id = pack.current_id),
-                pend AS (SELECT rc.component_id, rc.package_version
-                           FROM release_components rc JOIN pack ON rc.release_id = pack.pending_id),
-                mem AS (SELECT m.component_id
-                          FROM integration_pack_members m JOIN pack ON m.integration_pack_id = pack.id)
-                SELECT c.id, c.name, c.type, cur.package_version, pend.package_version, %s,
-                       m.component_id IS NULL
-                FROM (SELECT component_id FROM mem
-                      UNION SELECT component_id FROM cur
-                      UNION SELECT component_id FROM pend) listed
-                JOIN components c ON c.id = listed.component_id
-                LEFT JOIN cur ON cur.component_id = c.id
-                LEFT JOIN pend ON pend.component_id = c.id
-                LEFT JOIN mem m ON m.component_id = c.id
-                ORDER BY c.name, c.id""".formatted(NEWEST_SHAREABLE.formatted("package_version")), statement -> {
-            statement.setObject(1, packId);
-            List<Publication> publications = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    publications.add(new Publication(
-                            rows.getObject(1, UUID.class),
-                            rows.getString(2),
-                            ComponentType.valueOf(rows.getString(3)),
-                            rows.getString(4),
-                            rows.getString(5),
-                            rows.getString(6),
-                            rows.getBoolean(7)));
-                }
-            }
-            return publications;
-        });
-    }
-
     private static List<PackSummary> summaries(PreparedStatement statement) throws SQLException {
         List<PackSummary> packs = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
-                int currentNumber = rows.getInt(7);
+                int currentNumber = rows.getInt("current_number");
                 PackSummary.Current current =
-                        rows.wasNull() ? null : new PackSummary.Current(currentNumber, instant(rows, 8));
-                int pendingNumber = rows.getInt(9);
+                        rows.wasNull() ? null : new PackSummary.Current(currentNumber, instant(rows, "released_at"));
+                int pendingNumber = rows.getInt("pending_number");
                 PackSummary.Pending pending = rows.wasNull()
                         ? null
                         : new PackSummary.Pending(
-                                pendingNumber, rows.getObject(10, LocalDate.class), instant(rows, 11));
+                                pendingNumber,
+                                rows.getObject("release_on_date", LocalDate.class),
+                                instant(rows, "window_start"));
                 packs.add(new PackSummary(
-                        rows.getObject(1, UUID.class),
-                        rows.getString(2),
-                        rows.getString(3),
-                        InstallationType.valueOf(rows.getString(4)),
-                        instant(rows, 5),
-                        instant(rows, 6),
+                        rows.getObject("id", UUID.class),
+                        rows.getString("name"),
+                        rows.getString("description"),
+                        InstallationType.valueOf(rows.getString("installation_type")),
+                        instant(rows, "created_at"),
+                        instant(rows, "updated_at"),
                         current,
                         pending,
-                        rows.getBoolean(13),
-                        rows.getInt(12)));
+                        rows.getBoolean("has_unreleased_changes"),
+                        rows.getInt("component_count")));
             }
         }
         return packs;
     }
 
-    private static Instant instant(ResultSet rows, int column) throws SQLException {
+    private static Instant instant(ResultSet rows, String column) throws SQLException {
         Timestamp timestamp = rows.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
     }

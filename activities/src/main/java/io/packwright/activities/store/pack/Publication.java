@@ -1,5 +1,6 @@
 package io.packwright.activities.store.pack;
 
+import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 import io.packwright.activities.store.component.ComponentType;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import java.util.UUID;
  *     null} when it is not a member
  * @param deleted it is no longer a member and will not be in the next release
  */
+@Introspected
 public record Publication(
         UUID componentId,
         String componentName,
