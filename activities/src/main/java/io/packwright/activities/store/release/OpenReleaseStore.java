@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -77,6 +79,28 @@ public class OpenReleaseStore {
                 }
             }
             return page;
+        });
+    }
+
+    /**
+     * How many releases of live packs have each status, for the operators' gauge: one grouped scan of
+     * the releases (not of their instances), every status present with 0 when none has it.
+     */
+    public Map<ReleaseStatus, Long> countByStatus() {
+        return jdbc.prepareStatement("""
+                SELECT r.status, count(*) AS releases
+                FROM releases r JOIN integration_packs p ON p.id = r.integration_pack_id AND p.deleted_at IS NULL
+                GROUP BY r.status""", statement -> {
+            Map<ReleaseStatus, Long> counts = new EnumMap<>(ReleaseStatus.class);
+            for (ReleaseStatus status : ReleaseStatus.values()) {
+                counts.put(status, 0L);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(ReleaseStatus.valueOf(rows.getString("status")), rows.getLong("releases"));
+                }
+            }
+            return counts;
         });
     }
 
