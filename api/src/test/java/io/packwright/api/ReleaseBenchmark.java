@@ -57,6 +57,12 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
     private static final Duration PATIENCE = Duration.ofHours(1);
     private static final Path REPORT = Path.of("target", "benchmark", "release-benchmark.txt");
 
+    private static final int FLOOD_CLIENTS = Integer.getInteger("packwright.benchmark.flood-clients", 50);
+    private static final int FLOOD_INSTANCES = Integer.getInteger("packwright.benchmark.flood-instances", 5_000);
+    private static final int LIST_CONNECTIONS = Integer.getInteger("packwright.benchmark.list-connections", 32);
+    private static final Duration LIST_DURATION =
+            Duration.ofSeconds(Long.getLong("packwright.benchmark.list-seconds", 10));
+
     @Test
     void immediateReleaseToManyInstances() throws Exception {
         List<Integer> sizes = Arrays.stream(System.getProperty("packwright.benchmark.instances", "100000")
@@ -68,6 +74,12 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
         List<String> reports = new ArrayList<>();
         for (int size : sizes) {
             reports.add(run(size));
+        }
+        if (FLOOD_INSTANCES > 0) {
+            reports.add(manualApplyFlood());
+        }
+        if (LIST_CONNECTIONS > 0) {
+            reports.add(packList());
         }
         String report = "Release benchmark, " + Instant.now() + ", "
                 + Runtime.getRuntime().availableProcessors() + " processors, tuning " + tuning() + "\n"
@@ -102,6 +114,9 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
         insertInstances(pack, UUID.fromString(first), accounts, instances);
         long insertMillis = millisSince(inserting);
         fixtures.pkg(partner, component, "2.0", true);
+        long ledgerBytesBefore = count("SELECT pg_total_relation_size('release_instances')");
+        long instanceBytesBefore = count("SELECT pg_total_relation_size('integration_pack_instances')");
+        long walBefore = walBytes();
 
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
@@ -146,6 +161,12 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 (long) instances,
                 count("SELECT count(*) FROM integration_pack_instances WHERE installed_release_id = '" + id + "'"));
 
+        long walBytes = walBytes() - walBefore;
+        long ledgerBytes = count("SELECT pg_total_relation_size('release_instances')") - ledgerBytesBefore;
+        long instanceBytes = count("SELECT pg_total_relation_size('integration_pack_instances')") - instanceBytesBefore;
+        long hotUpdates =
+                count("SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'integration_pack_instances'");
+        double sqlSeconds = rawSqlTwin(instances, accounts);
         History history = history(created.string("workflowId"));
         Collections.sort(latencies);
         double wallSeconds = wallNanos / 1e9;
@@ -161,7 +182,12 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                   Temporal actions (runs + activity attempts + timers + signals + upserts): %,d
                   heap of this JVM (api + in-process worker + client): %d MiB after GC before, %d MiB peak\
                  (sampled every 20 ms; -Xmx %d MiB)
-                  GET /api/v1/releases/{id} during the release: %d polls, p50 %.1f ms, p99 %.1f ms, max %.1f ms""",
+                  GET /api/v1/releases/{id} during the release: %d polls, p50 %.1f ms, p99 %.1f ms, max %.1f ms
+                  the same ledger and instance writes as one raw SQL transaction on a twin pack: %.1f s
+                  storage: ledger +%d MiB, instances +%d MiB (%d bytes per instance in all), WAL %d MiB (%d bytes per instance); heap-only updates of instances so far: %,d
+                """
+                        + "fanout n=%d api_s=%.1f sql_s=%.1f ratio=%.2f get_p50_ms=%.1f get_p99_ms=%.1f events=%d"
+                        + " actions=%d heap_mib=%d wal_bytes_per_instance=%d",
                 instances,
                 ACCOUNTS,
                 insertMillis / 1e3,
@@ -183,7 +209,251 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 latencies.size(),
                 percentile(latencies, 0.50),
                 percentile(latencies, 0.99),
-                latencies.get(latencies.size() - 1) / 1e6);
+                latencies.get(latencies.size() - 1) / 1e6,
+                sqlSeconds,
+                ledgerBytes >> 20,
+                instanceBytes >> 20,
+                (ledgerBytes + instanceBytes) / instances,
+                walBytes >> 20,
+                walBytes / instances,
+                hotUpdates,
+                instances,
+                wallSeconds,
+                sqlSeconds,
+                wallSeconds / sqlSeconds,
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
+                history.events,
+                history.runs + history.activityAttempts + history.timers + history.signals + history.upserts,
+                peakHeap.get() >> 20,
+                walBytes / instances);
+    }
+
+    /**
+     * The writes of an immediate release, without the api, the workflow or the batches: a twin pack
+     * with as many instances on its first release, and one transaction that records a ledger row per
+     * instance and moves every instance to the second release, on the same schema (indexes,
+     * constraints, counters) and the same PostgreSQL.
+     *
+     * @return its wall time in seconds
+     */
+    private double rawSqlTwin(int instances, List<UUID> accounts) throws Exception {
+        UUID partner = createPartner("Twin " + instances, true, true);
+        UUID pack = fixtures.pack(partner, "Twin " + instances, "MULTI");
+        UUID component = fixtures.component(partner, "Twin orders " + instances, "PROCESS");
+        fixtures.pkg(partner, component, "1.0", true);
+        fixtures.add(partner, pack, component);
+        String first = release(partner, pack).string("id");
+        awaitStatus(partner, first, "RELEASED");
+        insertInstances(pack, UUID.fromString(first), accounts, instances);
+        UUID second = UUID.randomUUID();
+        fixtures.exec("""
+                INSERT INTO releases (id, integration_pack_id, partner_account_id, release_number, release_schedule,
+                                      status, workflow_id, created_at, started_at, completed_at)
+                VALUES (?, ?, ?, 2, 'IMMEDIATELY', 'RELEASED', 'raw-sql-twin-' || ?::text, now(), now(), now())""", second, pack, partner, second);
+        try (Connection connection = database.connect()) {
+            connection.setAutoCommit(false);
+            long started = System.nanoTime();
+            try (PreparedStatement ledger = connection.prepareStatement("""
+                            INSERT INTO release_instances (release_id, integration_pack_instance_id, account_id, status,
+                                                           mode, applied_at, recorded_at)
+                            SELECT ?, i.id, i.account_id, 'APPLIED', 'IMMEDIATE', now(), now()
+                            FROM integration_pack_instances i WHERE i.integration_pack_id = ?""");
+                    PreparedStatement move = connection.prepareStatement("""
+                            UPDATE integration_pack_instances SET installed_release_id = ?, updated_at = now()
+                            WHERE integration_pack_id = ?""")) {
+                ledger.setObject(1, second);
+                ledger.setObject(2, pack);
+                assertEquals(instances, ledger.executeUpdate());
+                move.setObject(1, second);
+                move.setObject(2, pack);
+                assertEquals(instances, move.executeUpdate());
+            }
+            connection.commit();
+            return (System.nanoTime() - started) / 1e9;
+        }
+    }
+
+    /**
+     * {@link #FLOOD_CLIENTS} clients, each a managed account of its own, call apply-pending-update
+     * back to back during a scheduled release's testing period, one instance after another, until
+     * every one of {@link #FLOOD_INSTANCES} instances has asked; a 202 (still being applied) is
+     * followed by reads of the instance until it is on the new release.
+     */
+    private String manualApplyFlood() throws Exception {
+        UUID partner = createPartner("Flood", true, true);
+        List<UUID> accounts = new ArrayList<>();
+        for (int i = 1; i <= FLOOD_CLIENTS; i++) {
+            accounts.add(createManaged(partner, "Flood customer " + i));
+        }
+        UUID pack = fixtures.pack(partner, "Flood", "MULTI");
+        UUID component = fixtures.component(partner, "Flood orders", "PROCESS");
+        fixtures.pkg(partner, component, "1.0", true);
+        fixtures.add(partner, pack, component);
+        UUID group = fixtures.group(partner, "Flood", accounts.get(0), pack);
+        for (UUID account : accounts.subList(1, accounts.size())) {
+            fixtures.exec(
+                    "INSERT INTO account_group_members (account_group_id, account_id, added_at) VALUES (?, ?, now())",
+                    group,
+                    account);
+        }
+        String first = release(partner, pack).string("id");
+        awaitStatus(partner, first, "RELEASED");
+        insertInstances(pack, UUID.fromString(first), accounts, FLOOD_INSTANCES);
+        fixtures.pkg(partner, component, "2.0", true);
+        ApiResponse scheduled = api.post(
+                "/api/v1/integration-packs/" + pack + "/releases",
+                Tokens.account(partner),
+                obj(
+                        "releaseSchedule",
+                        "RELEASE_ON_SPECIFIED_DATE",
+                        "releaseOnDate",
+                        java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                                .plusDays(5)
+                                .toString()));
+        assertEquals(202, scheduled.status(), scheduled::toString);
+        String second = scheduled.string("id");
+        String workflowId = scheduled.string("workflowId");
+        Map<UUID, List<String>> byAccount = new java.util.HashMap<>();
+        for (String row : fixtures.column("SELECT account_id || ' ' || id FROM integration_pack_instances"
+                + " WHERE integration_pack_id = '" + pack + "' ORDER BY id")) {
+            String[] parts = row.split(" ");
+            byAccount
+                    .computeIfAbsent(UUID.fromString(parts[0]), a -> new ArrayList<>())
+                    .add(parts[1]);
+        }
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(FLOOD_CLIENTS);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (Map.Entry<UUID, List<String>> client : byAccount.entrySet()) {
+            String token = Tokens.account(client.getKey());
+            running.add(clients.submit(() -> {
+                start.await();
+                for (String instance : client.getValue()) {
+                    long asked = System.nanoTime();
+                    ApiResponse answer = api.raw(
+                            "POST",
+                            "/api/v1/integration-pack-instances/" + instance + "/apply-pending-update",
+                            token,
+                            null,
+                            "");
+                    statuses.computeIfAbsent(answer.status(), status -> new AtomicLong())
+                            .incrementAndGet();
+                    while (answer.status() == 202) {
+                        Thread.sleep(20);
+                        answer = api.get("/api/v1/integration-pack-instances/" + instance, token);
+                        if (answer.get("pendingUpdate") == null) {
+                            break;
+                        }
+                    }
+                    latencies.add(System.nanoTime() - asked);
+                }
+                return null;
+            }));
+        }
+        long began = System.nanoTime();
+        start.countDown();
+        for (java.util.concurrent.Future<?> client : running) {
+            client.get(30, TimeUnit.MINUTES);
+        }
+        double seconds = (System.nanoTime() - began) / 1e9;
+        clients.shutdown();
+        long applied = count("SELECT count(*) FROM release_instances WHERE release_id = '" + second
+                + "' AND status = 'APPLIED' AND mode = 'MANUAL'");
+        long onRelease =
+                count("SELECT count(*) FROM integration_pack_instances WHERE installed_release_id = '" + second + "'");
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        History history = history(workflowId);
+        return String.format(
+                "manual-apply flood: %d clients (one managed account each), %,d instances, testing period;"
+                        + " workflow so far: %d run(s), %,d history events, %,d signals, activities %s%n"
+                        + "apply_flood clients=%d instances=%d seconds=%.1f applies_per_s=%.0f p50_ms=%.1f p99_ms=%.1f"
+                        + " max_ms=%.1f status_200=%d status_202=%d status_other=%d applied=%d lost=%d",
+                FLOOD_CLIENTS,
+                FLOOD_INSTANCES,
+                history.runs,
+                history.events,
+                history.signals,
+                history.activitiesByType,
+                FLOOD_CLIENTS,
+                FLOOD_INSTANCES,
+                seconds,
+                applied / seconds,
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.99),
+                sorted.get(sorted.size() - 1) / 1e6,
+                statusCount(statuses, 200),
+                statusCount(statuses, 202),
+                statuses.values().stream().mapToLong(AtomicLong::get).sum()
+                        - statusCount(statuses, 200)
+                        - statusCount(statuses, 202),
+                applied,
+                FLOOD_INSTANCES - Math.min(applied, onRelease));
+    }
+
+    /**
+     * {@link #LIST_CONNECTIONS} clients read a partner's first page of integration packs back to back
+     * for {@link #LIST_DURATION}, in this JVM (client and server share its processors).
+     */
+    private String packList() throws Exception {
+        UUID partner = createPartner("Lister", true, true);
+        for (int i = 0; i < 20; i++) {
+            UUID pack = fixtures.pack(partner, "Listed " + i, i % 2 == 0 ? "SINGLE" : "MULTI");
+            fixtures.add(partner, pack, fixtures.shareableProcess(partner, "Listed process " + i));
+        }
+        String token = Tokens.account(partner);
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong failures = new AtomicLong();
+        java.util.concurrent.ExecutorService clients =
+                java.util.concurrent.Executors.newFixedThreadPool(LIST_CONNECTIONS);
+        long warmUp = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < warmUp) {
+            api.get("/api/v1/integration-packs", token);
+        }
+        long deadline = System.nanoTime() + LIST_DURATION.toNanos();
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < LIST_CONNECTIONS; i++) {
+            running.add(clients.submit(() -> {
+                while (System.nanoTime() < deadline) {
+                    long asked = System.nanoTime();
+                    int status = api.get("/api/v1/integration-packs", token).status();
+                    latencies.add(System.nanoTime() - asked);
+                    if (status != 200) {
+                        failures.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> client : running) {
+            client.get();
+        }
+        clients.shutdown();
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return String.format(
+                "GET /api/v1/integration-packs (20 packs), %d clients in this JVM for %d s%n"
+                        + "pack_list connections=%d requests=%d req_per_s=%.0f p50_ms=%.1f p99_ms=%.1f non_200=%d",
+                LIST_CONNECTIONS,
+                LIST_DURATION.toSeconds(),
+                LIST_CONNECTIONS,
+                sorted.size(),
+                sorted.size() / (double) LIST_DURATION.toSeconds(),
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.99),
+                failures.get());
+    }
+
+    private static long statusCount(Map<Integer, AtomicLong> statuses, int status) {
+        AtomicLong count = statuses.get(status);
+        return count == null ? 0 : count.get();
+    }
+
+    private long walBytes() {
+        return count("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
     }
 
     private ApiResponse release(UUID partner, UUID pack) {

@@ -325,6 +325,17 @@ public class InstanceService {
         return new PendingUpdateRequest(account, pending);
     }
 
+    /**
+     * Whether the requested manual apply is still queued: nothing has handled it yet, so its
+     * outcome is still to come (one index lookup, for the wait's start; {@link
+     * #pendingUpdateProgress} says where it stands once it is handled).
+     */
+    @Transactional
+    public boolean stillQueued(PendingUpdateRequest request, UUID id) {
+        return request.pending() != null
+                && applyRequests.isApplyQueued(request.pending().releaseId(), id);
+    }
+
     /** Where a requested manual apply stands. */
     @Transactional
     public PendingUpdateProgress pendingUpdateProgress(PendingUpdateRequest request, UUID id) {

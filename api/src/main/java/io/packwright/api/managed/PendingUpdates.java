@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The wait holds no thread and no connection: whoever handles the request notifies its instance
  * ({@link NotificationChannel#APPLY_REQUEST_HANDLED}) when it commits, and the answer is computed
- * once that notification arrives or the wait ends, on the blocking executor. The state is read once
- * before the wait and once after it, whatever ended it.
+ * once that notification arrives or the wait ends, on the blocking executor. Before the wait only
+ * whether the request is still queued is read (it may have been handled before the wait began);
+ * the answer is computed once, after it.
  */
 @Singleton
 class PendingUpdates {
@@ -74,10 +75,10 @@ class PendingUpdates {
             if (request.pending().status() == ReleaseStatus.SCHEDULED) {
                 signal(request, id);
             }
-            InstanceService.PendingUpdateProgress progress = instances.pendingUpdateProgress(request, id);
-            if (progress.applied() || progress.rejection() != null) {
+            // handled before the wait began (its notification may have come before we listened)
+            if (!instances.stillQueued(request, id)) {
                 handled.cancel(false);
-                return CompletableFuture.completedFuture(answer(progress));
+                return CompletableFuture.completedFuture(answer(request, id));
             }
         } catch (RuntimeException e) {
             handled.cancel(false);
