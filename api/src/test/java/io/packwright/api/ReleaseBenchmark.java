@@ -57,6 +57,7 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
     private static final Duration PATIENCE = Duration.ofHours(1);
     private static final Path REPORT = Path.of("target", "benchmark", "release-benchmark.txt");
 
+    private static final int RELEASES = Integer.getInteger("packwright.benchmark.releases", 1);
     private static final int FLOOD_CLIENTS = Integer.getInteger("packwright.benchmark.flood-clients", 50);
     private static final int FLOOD_INSTANCES = Integer.getInteger("packwright.benchmark.flood-instances", 5_000);
     private static final int LIST_CONNECTIONS = Integer.getInteger("packwright.benchmark.list-connections", 32);
@@ -91,16 +92,38 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
     }
 
     private String run(int instances) throws Exception {
-        UUID partner = createPartner("Benchmark " + instances, true, true);
-        List<UUID> accounts = new ArrayList<>();
-        for (int i = 1; i <= ACCOUNTS; i++) {
-            accounts.add(createManaged(partner, "Benchmark customer " + i));
+        long inserting = System.nanoTime();
+        Published published = publish("Benchmark " + instances, ACCOUNTS, instances);
+        long insertMillis = millisSince(inserting);
+        List<String> lines = new ArrayList<>();
+        double sqlSeconds = 0;
+        for (int number = 1; number <= RELEASES; number++) {
+            fixtures.pkg(published.partner(), published.component(), (number + 1) + ".0", true);
+            Measured measured = measureRelease(published, instances, number);
+            if (number == 1) {
+                sqlSeconds = rawSqlTwin(instances);
+            }
+            lines.add(measured.report(insertMillis, sqlSeconds));
         }
-        UUID pack = fixtures.pack(partner, "Benchmark " + instances, "MULTI");
-        UUID component = fixtures.component(partner, "Orders " + instances, "PROCESS");
+        return String.join("\n", lines);
+    }
+
+    /**
+     * A partner with {@code accountCount} managed accounts in one account group, a pack with one
+     * process component released once, and {@code instances} instances of it on that release, spread
+     * over the accounts (inserted with SQL).
+     */
+    private Published publish(String name, int accountCount, int instances) throws Exception {
+        UUID partner = createPartner(name, true, true);
+        List<UUID> accounts = new ArrayList<>();
+        for (int i = 1; i <= accountCount; i++) {
+            accounts.add(createManaged(partner, name + " customer " + i));
+        }
+        UUID pack = fixtures.pack(partner, name, "MULTI");
+        UUID component = fixtures.component(partner, name + " orders", "PROCESS");
         fixtures.pkg(partner, component, "1.0", true);
         fixtures.add(partner, pack, component);
-        UUID group = fixtures.group(partner, "Benchmark " + instances, accounts.get(0), pack);
+        UUID group = fixtures.group(partner, name, accounts.get(0), pack);
         for (UUID account : accounts.subList(1, accounts.size())) {
             fixtures.exec(
                     "INSERT INTO account_group_members (account_group_id, account_id, added_at) VALUES (?, ?, now())",
@@ -109,11 +132,25 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
         }
         String first = release(partner, pack).string("id");
         awaitStatus(partner, first, "RELEASED");
-
-        long inserting = System.nanoTime();
         insertInstances(pack, UUID.fromString(first), accounts, instances);
-        long insertMillis = millisSince(inserting);
-        fixtures.pkg(partner, component, "2.0", true);
+        return new Published(partner, pack, component);
+    }
+
+    /** What {@link #publish} created. */
+    private record Published(UUID partner, UUID pack, UUID component) {}
+
+    /** The figures of one measured release, printed once the raw SQL twin's time is known. */
+    private interface Measured {
+        String report(long insertMillis, double sqlSeconds);
+    }
+
+    /**
+     * An immediate release of the published pack to all its instances, measured; {@code number}
+     * counts the measured releases of the pack from 1.
+     */
+    private Measured measureRelease(Published published, int instances, int number) throws Exception {
+        UUID partner = published.partner();
+        UUID pack = published.pack();
         long ledgerBytesBefore = count("SELECT pg_total_relation_size('release_instances')");
         long instanceBytesBefore = count("SELECT pg_total_relation_size('integration_pack_instances')");
         long walBefore = walBytes();
@@ -166,15 +203,15 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
         long instanceBytes = count("SELECT pg_total_relation_size('integration_pack_instances')") - instanceBytesBefore;
         long hotUpdates =
                 count("SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'integration_pack_instances'");
-        double sqlSeconds = rawSqlTwin(instances, accounts);
         History history = history(created.string("workflowId"));
         Collections.sort(latencies);
         double wallSeconds = wallNanos / 1e9;
         Duration serverSide = Duration.between(
                 Instant.parse(release.string("createdAt")), Instant.parse(release.string("completedAt")));
-        return String.format(
+        long heapPeakMib = peakHeap.get() >> 20;
+        return (insertMillis, sqlSeconds) -> String.format(
                 """
-                N = %,d instances (%d accounts), inserted with SQL in %.1f s
+                N = %,d instances (%d accounts, inserted with SQL in %.1f s), measured release %d of the pack
                   wall time POST -> RELEASED seen: %.1f s (createdAt -> completedAt: %.1f s)
                   throughput: %,.0f instances/s
                   workflow: %d run(s), %,d history events, %d activity executions scheduled %s,\
@@ -184,13 +221,15 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                  (sampled every 20 ms; -Xmx %d MiB)
                   GET /api/v1/releases/{id} during the release: %d polls, p50 %.1f ms, p99 %.1f ms, max %.1f ms
                   the same ledger and instance writes as one raw SQL transaction on a twin pack: %.1f s
-                  storage: ledger +%d MiB, instances +%d MiB (%d bytes per instance in all), WAL %d MiB (%d bytes per instance); heap-only updates of instances so far: %,d
+                  storage of this release: ledger +%d MiB, instances +%d MiB (%d bytes per instance in all),\
+                 WAL %d MiB (%d bytes per instance); heap-only updates of instances so far: %,d
                 """
-                        + "fanout n=%d api_s=%.1f sql_s=%.1f ratio=%.2f get_p50_ms=%.1f get_p99_ms=%.1f events=%d"
-                        + " actions=%d heap_mib=%d wal_bytes_per_instance=%d",
+                        + "fanout n=%d release=%d api_s=%.1f sql_s=%.1f ratio=%.2f get_p50_ms=%.1f get_p99_ms=%.1f"
+                        + " events=%d actions=%d heap_mib=%d wal_bytes_per_instance=%d",
                 instances,
                 ACCOUNTS,
                 insertMillis / 1e3,
+                number,
                 wallSeconds,
                 serverSide.toMillis() / 1e3,
                 instances / wallSeconds,
@@ -204,7 +243,7 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 history.upserts,
                 history.runs + history.activityAttempts + history.timers + history.signals + history.upserts,
                 heapBefore >> 20,
-                peakHeap.get() >> 20,
+                heapPeakMib,
                 Runtime.getRuntime().maxMemory() >> 20,
                 latencies.size(),
                 percentile(latencies, 0.50),
@@ -218,6 +257,7 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 walBytes / instances,
                 hotUpdates,
                 instances,
+                number,
                 wallSeconds,
                 sqlSeconds,
                 wallSeconds / sqlSeconds,
@@ -225,7 +265,7 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 percentile(latencies, 0.99),
                 history.events,
                 history.runs + history.activityAttempts + history.timers + history.signals + history.upserts,
-                peakHeap.get() >> 20,
+                heapPeakMib,
                 walBytes / instances);
     }
 
@@ -237,15 +277,10 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
      *
      * @return its wall time in seconds
      */
-    private double rawSqlTwin(int instances, List<UUID> accounts) throws Exception {
-        UUID partner = createPartner("Twin " + instances, true, true);
-        UUID pack = fixtures.pack(partner, "Twin " + instances, "MULTI");
-        UUID component = fixtures.component(partner, "Twin orders " + instances, "PROCESS");
-        fixtures.pkg(partner, component, "1.0", true);
-        fixtures.add(partner, pack, component);
-        String first = release(partner, pack).string("id");
-        awaitStatus(partner, first, "RELEASED");
-        insertInstances(pack, UUID.fromString(first), accounts, instances);
+    private double rawSqlTwin(int instances) throws Exception {
+        Published twin = publish("Twin " + instances, ACCOUNTS, instances);
+        UUID partner = twin.partner();
+        UUID pack = twin.pack();
         UUID second = UUID.randomUUID();
         fixtures.exec("""
                 INSERT INTO releases (id, integration_pack_id, partner_account_id, release_number, release_schedule,
@@ -281,26 +316,10 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
      * followed by reads of the instance until it is on the new release.
      */
     private String manualApplyFlood() throws Exception {
-        UUID partner = createPartner("Flood", true, true);
-        List<UUID> accounts = new ArrayList<>();
-        for (int i = 1; i <= FLOOD_CLIENTS; i++) {
-            accounts.add(createManaged(partner, "Flood customer " + i));
-        }
-        UUID pack = fixtures.pack(partner, "Flood", "MULTI");
-        UUID component = fixtures.component(partner, "Flood orders", "PROCESS");
-        fixtures.pkg(partner, component, "1.0", true);
-        fixtures.add(partner, pack, component);
-        UUID group = fixtures.group(partner, "Flood", accounts.get(0), pack);
-        for (UUID account : accounts.subList(1, accounts.size())) {
-            fixtures.exec(
-                    "INSERT INTO account_group_members (account_group_id, account_id, added_at) VALUES (?, ?, now())",
-                    group,
-                    account);
-        }
-        String first = release(partner, pack).string("id");
-        awaitStatus(partner, first, "RELEASED");
-        insertInstances(pack, UUID.fromString(first), accounts, FLOOD_INSTANCES);
-        fixtures.pkg(partner, component, "2.0", true);
+        Published published = publish("Flood", FLOOD_CLIENTS, FLOOD_INSTANCES);
+        UUID partner = published.partner();
+        UUID pack = published.pack();
+        fixtures.pkg(partner, published.component(), "2.0", true);
         ApiResponse scheduled = api.post(
                 "/api/v1/integration-packs/" + pack + "/releases",
                 Tokens.account(partner),

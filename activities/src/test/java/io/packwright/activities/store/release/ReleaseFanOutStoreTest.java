@@ -19,6 +19,7 @@ import io.packwright.workflows.release.ReleaseActivities.FinishCancelledResult;
 import io.packwright.workflows.release.ReleaseActivities.OpenReleaseResult;
 import io.packwright.workflows.release.ReleaseStatus;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -406,6 +407,42 @@ class ReleaseFanOutStoreTest {
     }
 
     // --- applyRequested ---
+
+    @Test
+    void drainsInFlightTogetherClaimDisjointRequestsAndNeverWaitForEachOther() throws SQLException {
+        Pack pack = rows.pack();
+        UUID release = rows.release(pack.id(), 2, "SCHEDULED");
+        List<UUID> instances = rows.instances(pack, pack.first(), 3);
+        for (int i = 0; i < instances.size(); i++) {
+            rows.request(release, instances.get(i), i);
+        }
+        try (Connection otherDrain = database.connect()) {
+            // another drain's transaction holds the oldest request
+            otherDrain.setAutoCommit(false);
+            try (PreparedStatement claim = otherDrain.prepareStatement(
+                    "SELECT 1 FROM release_apply_requests WHERE release_id = ? AND integration_pack_instance_id = ?"
+                            + " FOR UPDATE")) {
+                claim.setObject(1, release);
+                claim.setObject(2, instances.get(0));
+                claim.executeQuery().close();
+            }
+
+            ApplyRequestedResult beside = store.applyRequested(release, 10, NOW);
+
+            assertEquals(
+                    new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 2, 0, false),
+                    beside,
+                    "the others, without waiting; nothing is left that no drain holds");
+            assertEquals(List.of(instances.get(0)), rows.requests(release));
+            otherDrain.rollback();
+        }
+
+        assertEquals(
+                new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 1, 0, false),
+                store.applyRequested(release, 10, LATER));
+        assertEquals(sorted(instances.toArray(UUID[]::new)), appliedInstances(release));
+        assertEquals(new Counters(3, 0, 0), rows.counters(release));
+    }
 
     @Test
     void queuedManualAppliesAreAppliedOldestFirstAndWhatCannotTakeTheReleaseIsRejected() throws SQLException {
