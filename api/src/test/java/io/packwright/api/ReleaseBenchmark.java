@@ -402,7 +402,9 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
         History history = history(workflowId);
         return String.format(
                 "manual-apply flood: %d clients (one managed account each), %,d instances, testing period;"
-                        + " workflow so far: %d run(s), %,d history events, %,d signals, activities %s%n"
+                        + " workflow so far: %d run(s), %,d history events, %,d signals, activities %s;"
+                        + " means since the benchmark started: signal call %.1f ms, workflow task %.1f ms, drain"
+                        + " (scheduled to completed) %.1f ms, request to outcome in the worker %.1f ms%n"
                         + "apply_flood clients=%d instances=%d seconds=%.1f applies_per_s=%.0f p50_ms=%.1f p99_ms=%.1f"
                         + " max_ms=%.1f status_200=%d status_202=%d status_other=%d applied=%d lost=%d",
                 FLOOD_CLIENTS,
@@ -411,6 +413,10 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 history.events,
                 history.signals,
                 history.activitiesByType,
+                meanMillis("temporal_request_latency", "operation", "SignalWorkflowExecution"),
+                meanMillis("temporal_workflow_task_execution_total_latency", null, null),
+                meanMillis("temporal_activity_succeed_endtoend_latency", "activity_type", "ApplyRequested"),
+                meanMillis("packwright.release.manual.apply.latency", null, null),
                 FLOOD_CLIENTS,
                 FLOOD_INSTANCES,
                 seconds,
@@ -478,6 +484,22 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 percentile(sorted, 0.50),
                 percentile(sorted, 0.99),
                 failures.get());
+    }
+
+    /** The mean of the timers of this JVM's registry named {@code name} (with the tag, when given). */
+    private double meanMillis(String name, String tagKey, String tagValue) {
+        var search = context.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find(name);
+        if (tagKey != null) {
+            search = search.tag(tagKey, tagValue);
+        }
+        double total = 0;
+        long count = 0;
+        for (io.micrometer.core.instrument.Timer timer : search.timers()) {
+            total += timer.totalTime(TimeUnit.MILLISECONDS);
+            count += timer.count();
+        }
+        return count == 0 ? 0 : total / count;
     }
 
     private static long statusCount(Map<Integer, AtomicLong> statuses, int status) {

@@ -175,6 +175,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         headline = "Testing period until " + input.windowStart() + " (window start)";
         describe();
         while (true) {
+            if (historyTooLong() && drainStop == null && drainFailure == null) {
+                // a long history makes every workflow task slower: start no drain, let the running
+                // ones end, and go on in a new run (which drains whatever is queued first thing)
+                Workflow.await(() -> drainsInFlight == 0);
+                if (drainStop == null && drainFailure == null && Workflow.currentTimeMillis() < windowStart) {
+                    continueAsNew(Phase.TESTING_PERIOD);
+                }
+            }
             if (drainsInFlight < REQUEST_DRAINS
                     && drainStop == null
                     && drainFailure == null
@@ -190,9 +198,6 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
                     throw drainFailure;
                 }
                 return;
-            }
-            if (drainsInFlight == 0 && historyTooLong()) {
-                continueAsNew(Phase.TESTING_PERIOD);
             }
             // a free slot wakes for the sweep too; a drain started just now moved nextSweep ahead
             long until = drainsInFlight < REQUEST_DRAINS ? Math.min(windowStart, nextSweep) : windowStart;
