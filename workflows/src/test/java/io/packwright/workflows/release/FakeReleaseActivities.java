@@ -122,8 +122,13 @@ final class FakeReleaseActivities implements ReleaseActivities {
         batchCallsBeforeHold = calls;
     }
 
+    /** Lets held applyBatch calls run, and opens the gate of {@link #holdRequestDrains} too. */
     void releaseHeldBatches() {
         heldBatches.countDown();
+        CountDownLatch gate = requestGate;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     // ---- what tests read
