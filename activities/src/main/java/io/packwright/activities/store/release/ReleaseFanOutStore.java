@@ -24,9 +24,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -142,13 +140,18 @@ public class ReleaseFanOutStore {
                    (SELECT count(*) FROM blocked) AS blocked""";
 
     /**
-     * Claims up to {@code ?} queued apply requests of release {@code ?}, oldest first. Requests that
-     * another drain of the same release has claimed (its transaction holds them) are skipped, so
-     * that drains in flight together take disjoint requests and never wait for each other.
+     * Claims up to {@code ?} queued apply requests of release {@code ?}, oldest first, by locking
+     * their instances ({@code FOR UPDATE SKIP LOCKED}). An instance that someone else holds (another
+     * drain of the release, a fan-out lane, the api) is skipped, never waited for: drains in flight
+     * together take disjoint requests, and since a drain never waits for an instance lock it can
+     * be part of no deadlock with those that lock instances in id order and then remove their
+     * requests (the lanes). A request whose instance is gone went with it (cascade).
      */
     private static final String CLAIM_REQUESTS = """
-            SELECT integration_pack_instance_id, requested_at FROM release_apply_requests WHERE release_id = ?
-            ORDER BY requested_at, integration_pack_instance_id LIMIT ? FOR UPDATE SKIP LOCKED""";
+            SELECT i.id, i.integration_pack_id, r.requested_at
+            FROM release_apply_requests r JOIN integration_pack_instances i ON i.id = r.integration_pack_instance_id
+            WHERE r.release_id = ?
+            ORDER BY r.requested_at, r.integration_pack_instance_id LIMIT ? FOR UPDATE OF i SKIP LOCKED""";
 
     /**
      * Removes the apply requests of release {@code ?} for the instances {@code ?} and notifies each
@@ -236,15 +239,17 @@ public class ReleaseFanOutStore {
             if (release.effectiveStatus() != ReleaseStatus.SCHEDULED) {
                 return new ApplyRequestedResult(release.effectiveStatus(), 0, 0, false);
             }
-            Map<UUID, Instant> claimed = claimRequests(releaseId, limit);
-            List<UUID> requested = List.copyOf(claimed.keySet());
-            if (requested.isEmpty()) {
+            List<ClaimedRequest> claimed = claimRequests(releaseId, limit);
+            if (claimed.isEmpty()) {
                 return new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 0, 0, false);
             }
-            List<UUID> locked = ids("""
-                    SELECT i.id FROM integration_pack_instances i
-                    WHERE i.id = ANY (?) AND i.integration_pack_id = ?
-                    ORDER BY i.id FOR UPDATE OF i""", requested, release.packId());
+            List<UUID> requested =
+                    claimed.stream().map(ClaimedRequest::instanceId).toList();
+            // a request for an instance of another pack cannot be applied: it is rejected
+            List<UUID> locked = claimed.stream()
+                    .filter(request -> request.packId().equals(release.packId()))
+                    .map(ClaimedRequest::instanceId)
+                    .toList();
             Outcome outcome = apply(releaseId, release.number(), locked, ApplyMode.MANUAL, false, now);
             handleRequests(releaseId, requested);
             ReleaseStatus status = checkStatus(tx, releaseId, ReleaseStatus.SCHEDULED);
@@ -252,7 +257,7 @@ public class ReleaseFanOutStore {
                 return new ApplyRequestedResult(status, 0, 0, false);
             }
             boolean moreQueued = !claimRequests(releaseId, 1).isEmpty();
-            handledRequests.addAll(claimed.values());
+            claimed.forEach(request -> handledRequests.add(request.requestedAt()));
             long rejected = outcome.blocked() + requested.size() - locked.size();
             return new ApplyRequestedResult(
                     ReleaseStatus.SCHEDULED, Math.toIntExact(outcome.applied()), Math.toIntExact(rejected), moreQueued);
@@ -264,21 +269,25 @@ public class ReleaseFanOutStore {
         return result;
     }
 
-    /** {@link #CLAIM_REQUESTS}: the claimed requests' instances, oldest request first, and when each was made. */
-    private Map<UUID, Instant> claimRequests(UUID releaseId, int limit) {
+    /** {@link #CLAIM_REQUESTS}: the claimed requests, oldest first. */
+    private List<ClaimedRequest> claimRequests(UUID releaseId, int limit) {
         return jdbc.prepareStatement(CLAIM_REQUESTS, statement -> {
             bind(statement, releaseId, limit);
-            Map<UUID, Instant> claimed = new LinkedHashMap<>();
+            List<ClaimedRequest> claimed = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    claimed.put(
-                            rows.getObject("integration_pack_instance_id", UUID.class),
-                            rows.getTimestamp("requested_at").toInstant());
+                    claimed.add(new ClaimedRequest(
+                            rows.getObject("id", UUID.class),
+                            rows.getObject("integration_pack_id", UUID.class),
+                            rows.getTimestamp("requested_at").toInstant()));
                 }
             }
             return claimed;
         });
     }
+
+    /** A queued manual apply whose instance this transaction has locked. */
+    private record ClaimedRequest(UUID instanceId, UUID packId, Instant requestedAt) {}
 
     /**
      * Splits the instances of the release's pack, by id, into at most {@code lanes} contiguous

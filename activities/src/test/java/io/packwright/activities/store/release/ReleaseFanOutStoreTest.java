@@ -417,13 +417,11 @@ class ReleaseFanOutStoreTest {
             rows.request(release, instances.get(i), i);
         }
         try (Connection otherDrain = database.connect()) {
-            // another drain's transaction holds the oldest request
+            // another drain's transaction holds the instance of the oldest request
             otherDrain.setAutoCommit(false);
-            try (PreparedStatement claim = otherDrain.prepareStatement(
-                    "SELECT 1 FROM release_apply_requests WHERE release_id = ? AND integration_pack_instance_id = ?"
-                            + " FOR UPDATE")) {
-                claim.setObject(1, release);
-                claim.setObject(2, instances.get(0));
+            try (PreparedStatement claim =
+                    otherDrain.prepareStatement("SELECT 1 FROM integration_pack_instances WHERE id = ? FOR UPDATE")) {
+                claim.setObject(1, instances.get(0));
                 claim.executeQuery().close();
             }
 
