@@ -223,8 +223,10 @@ public class ReleaseFanOutStore {
      * Applies up to {@code limit} queued manual applies of a {@code SCHEDULED} release, oldest
      * request first, in mode {@code MANUAL}. An instance that cannot take the release gets no
      * ledger row (the release window can still apply it once the account has fixed its values) and
-     * counts as rejected, as does a request whose instance is gone. Every handled request row is
-     * removed. A release that is not {@code SCHEDULED} is left untouched, its queue included.
+     * counts as rejected, as does a request for an instance of another pack (a request whose
+     * instance is gone went with it). Requests whose instance someone else holds are left for a
+     * later drain ({@link #CLAIM_REQUESTS}). Every handled request row is removed. A release that is
+     * not {@code SCHEDULED} is left untouched, its queue included.
      *
      * @return the release's status, what was applied and rejected, and whether requests remain that
      *     no other drain has claimed; {@code moreQueued} is false when the release is not {@code
@@ -234,7 +236,6 @@ public class ReleaseFanOutStore {
     public ApplyRequestedResult applyRequested(UUID releaseId, int limit, Instant now) {
         List<Instant> handledRequests = new ArrayList<>();
         ApplyRequestedResult result = transactions.executeWrite(tx -> {
-            handledRequests.clear();
             ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
             if (release.effectiveStatus() != ReleaseStatus.SCHEDULED) {
                 return new ApplyRequestedResult(release.effectiveStatus(), 0, 0, false);

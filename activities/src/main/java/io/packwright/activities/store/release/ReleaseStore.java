@@ -40,7 +40,7 @@ public class ReleaseStore {
      * supersedes every open one) and less those that failed to take {@code r} (they stay on their
      * older release). Needs {@code counts}, the row of {@code release_counts} for {@code r}.
      */
-    public static final String REMAINING = """
+    private static final String REMAINING = """
             CASE WHEN r.status IN ('SCHEDULED', 'IN_PROGRESS') THEN greatest(0,
                 (SELECT COALESCE(sum(pc.instances), 0) FROM pack_instance_counts pc
                   WHERE pc.integration_pack_id = r.integration_pack_id)
