@@ -12,6 +12,7 @@ import io.packwright.workflows.release.ReleaseActivities.OpenReleaseResult;
 import io.packwright.workflows.release.ReleaseActivities.PartitionInput;
 import io.packwright.workflows.release.ReleaseCarryOver.Lane;
 import io.packwright.workflows.release.ReleaseCarryOver.Phase;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.CanceledFailure;
@@ -74,9 +75,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     /**
      * One transaction over queued manual applies (version {@link #PARALLEL_DRAIN} on): short, so
      * that a worker that dies while applying them delays those requests by seconds, not a minute.
+     * A cancelled release abandons drains in flight instead of requesting their cancellation: each
+     * is one idempotent transaction that checks the release's status before it commits, so there is
+     * nothing to stop, and no cancel request can race a drain that is completing (Temporal's Java
+     * test server rejected such a workflow task, which left the workflow stuck).
      */
     private static final ActivityOptions REQUESTS = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(15))
+            .setCancellationType(ActivityCancellationType.ABANDON)
             .setRetryOptions(RETRY)
             .build();
 
