@@ -12,7 +12,6 @@ import io.packwright.workflows.release.ReleaseActivities.OpenReleaseResult;
 import io.packwright.workflows.release.ReleaseActivities.PartitionInput;
 import io.packwright.workflows.release.ReleaseCarryOver.Lane;
 import io.packwright.workflows.release.ReleaseCarryOver.Phase;
-import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.CanceledFailure;
@@ -50,10 +49,10 @@ import java.util.UUID;
  *       ReleaseActivities#finishCancelled} in a detached scope; the execution ends cancelled.
  * </ul>
  *
- * <p>Any change to the commands it issues (activities, timers, search attribute upserts, their
- * order or their conditions) must go through {@code Workflow.getVersion}, so that running releases
- * keep replaying; {@code ReleaseWorkflowReplayTest} replays the recorded histories of every
- * version. Versions: {@link #PARALLEL_DRAIN} (several drains of manual applies in flight).
+ * <p>This is the first version. Any change to the commands it issues (activities, timers, search
+ * attribute upserts, their order or their conditions) must go through {@code Workflow.getVersion},
+ * so that running releases keep replaying; {@code ReleaseWorkflowReplayTest} replays the recorded
+ * histories of this version.
  */
 public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
@@ -71,33 +70,6 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
             .setStartToCloseTimeout(Duration.ofMinutes(1))
             .setRetryOptions(RETRY)
             .build();
-
-    /**
-     * One transaction over queued manual applies (version {@link #PARALLEL_DRAIN} on): short, so
-     * that a worker that dies while applying them delays those requests by seconds, not a minute.
-     * A cancelled release abandons drains in flight instead of requesting their cancellation: each
-     * is one idempotent transaction that checks the release's status before it commits, so there is
-     * nothing to stop, and no cancel request can race a drain that is completing (Temporal's Java
-     * test server rejected such a workflow task, which left the workflow stuck).
-     */
-    private static final ActivityOptions REQUESTS = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(15))
-            .setCancellationType(ActivityCancellationType.ABANDON)
-            .setRetryOptions(RETRY)
-            .build();
-
-    /**
-     * The change that drains queued manual applies with up to {@link #REQUEST_DRAINS} activities in
-     * flight, one started as soon as a signal arrives; runs that recorded no marker for it drain
-     * one batch at a time, as the first version did.
-     */
-    static final String PARALLEL_DRAIN = "parallel-request-drain";
-
-    /**
-     * Drains in flight at most. Each claims its requests with {@code SKIP LOCKED}, so drains never
-     * wait for each other; a few cover the latency of a workflow task and an activity dispatch.
-     */
-    static final int REQUEST_DRAINS = 4;
 
     /**
      * Up to {@link ReleaseTuning#batchesPerActivity} transactions, heartbeating after each; a worker
@@ -120,10 +92,6 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     private final List<Lane> lanes = new ArrayList<>();
     private boolean continueAsNewDue;
     private ReleaseStatus laneStop;
-    private int drainsInFlight;
-    private int drainsCompleted;
-    private ReleaseStatus drainStop;
-    private RuntimeException drainFailure;
 
     @Override
     public ReleaseWorkflowResult run(ReleaseWorkflowInput input) {
@@ -170,81 +138,6 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
 
     private void testingPeriod() {
-        if (Workflow.getVersion(PARALLEL_DRAIN, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-            testingPeriodOneDrainAtATime();
-            return;
-        }
-        ReleaseTuning tuning = input.tuning();
-        long windowStart = input.windowStart().toEpochMilli();
-        long sweepMillis = tuning.requestSweepInterval().toMillis();
-        long nextSweep = Workflow.currentTimeMillis() + sweepMillis;
-        headline = "Testing period until " + input.windowStart() + " (window start)";
-        describe();
-        while (true) {
-            if (historyTooLong() && drainStop == null && drainFailure == null) {
-                // a long history makes every workflow task slower: start no drain, let the running
-                // ones end, and go on in a new run (which drains whatever is queued first thing)
-                Workflow.await(() -> drainsInFlight == 0);
-                if (drainStop == null && drainFailure == null && Workflow.currentTimeMillis() < windowStart) {
-                    continueAsNew(Phase.TESTING_PERIOD);
-                }
-            }
-            if (drainsInFlight < REQUEST_DRAINS
-                    && drainStop == null
-                    && drainFailure == null
-                    && (requestsQueued || Workflow.currentTimeMillis() >= nextSweep)) {
-                requestsQueued = false;
-                nextSweep = Workflow.currentTimeMillis() + sweepMillis;
-                startDrain(tuning);
-            }
-            long now = Workflow.currentTimeMillis();
-            if (drainFailure != null || drainStop != null || now >= windowStart) {
-                Workflow.await(() -> drainsInFlight == 0);
-                if (drainFailure != null) {
-                    throw drainFailure;
-                }
-                return;
-            }
-            // a free slot wakes for the sweep too; a drain started just now moved nextSweep ahead
-            long until = drainsInFlight < REQUEST_DRAINS ? Math.min(windowStart, nextSweep) : windowStart;
-            int completed = drainsCompleted;
-            Workflow.await(
-                    Duration.ofMillis(until - now),
-                    () -> drainsCompleted != completed || (requestsQueued && drainsInFlight < REQUEST_DRAINS));
-        }
-    }
-
-    /** Starts one drain of queued manual applies; its outcome lands in the fields when it completes. */
-    private void startDrain(ReleaseTuning tuning) {
-        drainsInFlight++;
-        ReleaseActivities drain = Workflow.newActivityStub(
-                ReleaseActivities.class,
-                REQUESTS.toBuilder()
-                        .setSummary("apply up to " + tuning.requestBatchSize() + " queued manual applies")
-                        .build());
-        Async.function(drain::applyRequested, new ApplyRequestedInput(input.releaseId(), tuning.requestBatchSize()))
-                .handle((result, failure) -> {
-                    drainsInFlight--;
-                    drainsCompleted++;
-                    if (failure != null) {
-                        drainFailure = drainFailure == null ? failure : drainFailure;
-                        return null;
-                    }
-                    applied += result.applied();
-                    requestsQueued = requestsQueued || result.moreQueued();
-                    if (result.status() != ReleaseStatus.SCHEDULED && drainStop == null) {
-                        drainStop = result.status();
-                    }
-                    describe();
-                    return null;
-                });
-    }
-
-    /**
-     * The testing period of the first version: one drain of queued manual applies at a time. Kept
-     * for runs that started before {@link #PARALLEL_DRAIN}.
-     */
-    private void testingPeriodOneDrainAtATime() {
         ReleaseTuning tuning = input.tuning();
         long windowStart = input.windowStart().toEpochMilli();
         long sweepMillis = tuning.requestSweepInterval().toMillis();

@@ -14,7 +14,6 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -59,8 +58,6 @@ final class FakeReleaseActivities implements ReleaseActivities {
     private final List<Call> calls = new ArrayList<>();
     private ReleaseStatus status;
     private boolean rowExists = true;
-    private volatile CountDownLatch requestGate;
-    private final AtomicInteger heldDrains = new AtomicInteger();
     private Runnable onOpenRelease = () -> {};
     private int batchCallsBeforeHold = Integer.MAX_VALUE;
     private final CountDownLatch heldBatches = new CountDownLatch(1);
@@ -122,13 +119,8 @@ final class FakeReleaseActivities implements ReleaseActivities {
         batchCallsBeforeHold = calls;
     }
 
-    /** Lets held applyBatch calls run, and opens the gate of {@link #holdRequestDrains} too. */
     void releaseHeldBatches() {
         heldBatches.countDown();
-        CountDownLatch gate = requestGate;
-        if (gate != null) {
-            gate.countDown();
-        }
     }
 
     // ---- what tests read
@@ -184,38 +176,7 @@ final class FakeReleaseActivities implements ReleaseActivities {
     }
 
     @Override
-    public ApplyRequestedResult applyRequested(ApplyRequestedInput input) {
-        CountDownLatch gate = requestGate;
-        if (gate != null) {
-            heldDrains.incrementAndGet();
-            try {
-                gate.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } finally {
-                heldDrains.decrementAndGet();
-            }
-        }
-        return applyRequestedNow(input);
-    }
-
-    /**
-     * From now on, every drain of manual applies waits at the returned gate (without holding this
-     * fake's lock) until it is opened.
-     */
-    CountDownLatch holdRequestDrains() {
-        CountDownLatch gate = new CountDownLatch(1);
-        requestGate = gate;
-        return gate;
-    }
-
-    /** Drains of manual applies waiting at the gate right now. */
-    int heldDrains() {
-        return heldDrains.get();
-    }
-
-    private synchronized ApplyRequestedResult applyRequestedNow(ApplyRequestedInput input) {
+    public synchronized ApplyRequestedResult applyRequested(ApplyRequestedInput input) {
         record("applyRequested", input);
         if (status != ReleaseStatus.SCHEDULED) {
             return new ApplyRequestedResult(status, 0, 0, !requests.isEmpty());

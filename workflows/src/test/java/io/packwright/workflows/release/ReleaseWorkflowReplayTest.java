@@ -20,9 +20,7 @@ import org.junit.jupiter.api.TestFactory;
  * through {@code Workflow.getVersion}. Record them again (delete the directory first, runs of a
  * continue-as-new chain vary in number) with {@code ./mvnw -B verify -pl workflows
  * -Dtest=ReleaseWorkflowTest -Dpackwright.recordHistories=true} only when no release can be running
- * on the recorded version; otherwise add the new histories beside the old ones: the recording test
- * prefixes the files with the version it records ({@code RECORDED_VERSION}), to change with every
- * new version.
+ * on the recorded version; otherwise add the new histories beside the old ones.
  */
 class ReleaseWorkflowReplayTest {
 
@@ -34,12 +32,7 @@ class ReleaseWorkflowReplayTest {
             "cancelled-fan-out.json",
             "failing-instance.json",
             "continue-as-new-run-1.json",
-            "continue-as-new-run-2.json",
-            // version parallel-request-drain: several drains of manual applies in flight
-            "parallel-drain-scheduled-manual-window.json",
-            "parallel-drain-superseded-testing-period.json",
-            "parallel-drain-continue-as-new-run-1.json",
-            "parallel-drain-continue-as-new-run-2.json");
+            "continue-as-new-run-2.json");
 
     @Test
     void historiesCoverEveryBranch() throws IOException, URISyntaxException {

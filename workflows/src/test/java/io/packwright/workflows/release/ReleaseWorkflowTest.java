@@ -43,7 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -485,28 +484,6 @@ class ReleaseWorkflowTest {
     }
 
     @Test
-    void aSignalWhileADrainRunsStartsAnotherDrainAtOnce() {
-        ReleaseTuning tuning = new ReleaseTuning(4, 2, 2, 50, 5_000, HOUR);
-        startWorker(ReleaseStatus.SCHEDULED);
-        List<UUID> instances = release.addInstances(6);
-        start(scheduled(START.plus(Duration.ofDays(1)), tuning), ReleaseStatus.SCHEDULED);
-        eventually(() -> release.calls("applyRequested").size() == 1);
-
-        CountDownLatch gate = release.holdRequestDrains();
-        requestAndSignal(instances.get(0));
-        eventually(() -> release.heldDrains() == 1);
-        requestAndSignal(instances.get(1));
-        eventually(() -> release.heldDrains() == 2);
-        gate.countDown();
-        eventually(() -> release.ledger().size() == 2);
-
-        assertEquals(ApplyMode.MANUAL, release.ledger().get(instances.get(0)).mode());
-        assertEquals(ApplyMode.MANUAL, release.ledger().get(instances.get(1)).mode());
-        assertEquals(new ReleaseWorkflowResult(ReleaseStatus.RELEASED, 6, 0), result());
-        assertEquals(4, count(release.ledger(), ApplyMode.AUTOMATIC));
-    }
-
-    @Test
     void requestWhoseSignalWasLostIsAppliedByTheSweep() {
         Duration sweep = HOUR;
         ReleaseTuning tuning = new ReleaseTuning(4, 2, 2, 50, 5_000, sweep);
@@ -720,12 +697,6 @@ class ReleaseWorkflowTest {
         }
     }
 
-    /**
-     * The prefix of the histories recorded now: those of earlier versions of the workflow stay beside
-     * them (unprefixed: the first version), so that releases started on any version keep replaying.
-     */
-    private static final String RECORDED_VERSION = "parallel-drain-";
-
     /** With {@code -Dpackwright.recordHistories=true}: the histories of this test's runs, for replay tests. */
     private void recordHistories(String name) {
         if (!Boolean.getBoolean("packwright.recordHistories")) {
@@ -736,8 +707,7 @@ class ReleaseWorkflowTest {
             Path directory = Path.of("src", "test", "resources", "histories");
             Files.createDirectories(directory);
             for (int run = 0; run < runs.size(); run++) {
-                String file =
-                        RECORDED_VERSION + (runs.size() == 1 ? name + ".json" : name + "-run-" + (run + 1) + ".json");
+                String file = runs.size() == 1 ? name + ".json" : name + "-run-" + (run + 1) + ".json";
                 Files.writeString(directory.resolve(file), runs.get(run).toJson(true));
             }
         } catch (IOException e) {
