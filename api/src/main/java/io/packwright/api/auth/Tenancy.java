@@ -5,6 +5,7 @@ import io.micronaut.security.authentication.Authentication;
 import io.packwright.activities.store.account.AccountEntity;
 import io.packwright.activities.store.account.AccountRepository;
 import io.packwright.activities.store.account.AccountType;
+import io.packwright.activities.store.runtime.RuntimeIdentity;
 import io.packwright.api.problem.ApiException;
 import jakarta.inject.Singleton;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import java.util.UUID;
  * {@code 403}; an account or resource of another tenant is {@code 404}, never its data.
  *
  * <ul>
+ *   <li>{@link #runtime}: the runtime behind a runtime token, for the runtime protocol only.
  *   <li>{@link #caller}: a verified token's subject is {@code admin} with the role {@code ADMIN} (a
  *       platform operator) or the id of an existing account, whose type gives the role; anything
  *       else is {@code 401}.
@@ -54,14 +56,29 @@ public class Tenancy {
         }
     }
 
+    /** Why a runtime token may not call an endpoint outside the runtime protocol. */
+    public static final String RUNTIME_ELSEWHERE = "A runtime token (pwrt_…) may call only the runtime protocol,"
+            + " /api/v1/runtime/**. Manage runtimes, instances and environments with the account's or its partner's"
+            + " own token.";
+
+    /** Why a token other than a runtime's may not call the runtime protocol. */
+    public static final String NOT_A_RUNTIME = "Only runtime tokens (pwrt_…) may call /api/v1/runtime/**. Create one"
+            + " for the environment with POST /api/v1/environments/{id}/runtimes and give it to the runtime.";
+
     private final AccountRepository accounts;
 
     Tenancy(AccountRepository accounts) {
         this.accounts = accounts;
     }
 
-    /** The caller behind a verified token; needs a database round trip, call it off the event loop. */
+    /**
+     * The caller behind a verified token; needs a database round trip, call it off the event loop. A
+     * runtime token is {@code 403}: runtimes call only {@code /api/v1/runtime/**} ({@link #runtime}).
+     */
     public Caller caller(Authentication authentication) {
+        if (RuntimeAuthentication.identity(authentication).isPresent()) {
+            throw ApiException.forbidden(RUNTIME_ELSEWHERE);
+        }
         String subject = authentication.getName();
         if (Caller.ADMIN_SUBJECT.equals(subject)) {
             if (!authentication.getRoles().contains(Caller.ADMIN_ROLE)) {
@@ -79,6 +96,11 @@ public class Tenancy {
                 .orElseThrow(() -> ApiException.unauthorized("The token's subject is not a known account."));
         return new Caller(
                 account.type() == AccountType.PARTNER ? Caller.Role.PARTNER : Caller.Role.MANAGED, subject, account);
+    }
+
+    /** The runtime behind a verified runtime token; {@code 403} for every other caller. */
+    public RuntimeIdentity runtime(Authentication authentication) {
+        return RuntimeAuthentication.identity(authentication).orElseThrow(() -> ApiException.forbidden(NOT_A_RUNTIME));
     }
 
     /** The calling partner's id; {@code 403} for operators and managed accounts. */

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,10 @@ import java.util.regex.Pattern;
  * creates the resource: a retry with the same key and request replays the first response and
  * creates nothing; the same key with another request is a 409. A request that fails leaves no
  * key behind, so it can be retried as it is.
+ *
+ * <p>A response that carries a secret (a runtime's token) is stored encrypted ({@link
+ * #createWithSecret}), bound to its caller and key, so that the table of keys never holds it in
+ * plain text.
  */
 @Singleton
 public class IdempotentCreations {
@@ -36,6 +41,9 @@ public class IdempotentCreations {
 
     /** Set on a replayed response. */
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    // stored JSON responses start with '{'; a sealed one with this
+    private static final String SEALED = "sealed:";
 
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
@@ -69,6 +77,32 @@ public class IdempotentCreations {
             Object body,
             Argument<T> type,
             Supplier<Created<T>> creation) {
+        return create(caller, key, request, body, type, creation, false);
+    }
+
+    /**
+     * {@link #create}, for a resource whose response carries a secret: the stored response is
+     * encrypted.
+     */
+    @Transactional
+    public <T> HttpResponse<T> createWithSecret(
+            Caller caller,
+            @Nullable String key,
+            HttpRequest<?> request,
+            Object body,
+            Argument<T> type,
+            Supplier<Created<T>> creation) {
+        return create(caller, key, request, body, type, creation, true);
+    }
+
+    private <T> HttpResponse<T> create(
+            Caller caller,
+            @Nullable String key,
+            HttpRequest<?> request,
+            Object body,
+            Argument<T> type,
+            Supplier<Created<T>> creation,
+            boolean secret) {
         if (key == null) {
             return respond(creation.get());
         }
@@ -79,14 +113,24 @@ public class IdempotentCreations {
         if (keys.claimUnlessUsed(caller.subject(), key, cipher.fingerprint(fingerprinted), clock.instant()) == 0) {
             IdempotencyRecord first = keys.findRecord(caller.subject(), key)
                     .orElseThrow(() -> new IllegalStateException("idempotency key vanished while claimed"));
-            return replay(key, fingerprinted, first, type);
+            return replay(caller, key, fingerprinted, first, type);
         }
         Created<T> created = creation.get();
-        keys.complete(caller.subject(), key, created.status().getCode(), created.location(), write(created.body()));
+        String response = write(created.body());
+        if (secret) {
+            response = SEALED + Base64.getEncoder().encodeToString(cipher.encrypt(owner(caller, key), response));
+        }
+        keys.complete(caller.subject(), key, created.status().getCode(), created.location(), response);
         return respond(created);
     }
 
-    private <T> HttpResponse<T> replay(String key, byte[] fingerprinted, IdempotencyRecord first, Argument<T> type) {
+    /** What binds a sealed response to its caller and key. */
+    private static String owner(Caller caller, String key) {
+        return "idempotency/" + caller.subject() + "/" + key;
+    }
+
+    private <T> HttpResponse<T> replay(
+            Caller caller, String key, byte[] fingerprinted, IdempotencyRecord first, Argument<T> type) {
         // a fingerprint stored before a rotation of the secrets key is under the previous key
         if (!cipher.fingerprintMatches(fingerprinted, first.requestFingerprint())) {
             throw ApiException.conflict("The Idempotency-Key '" + key + "' was already used for a different request."
@@ -94,7 +138,7 @@ public class IdempotentCreations {
         }
         try {
             MutableHttpResponse<T> response = HttpResponse.<T>status(HttpStatus.valueOf(first.responseStatus()))
-                    .body(json.readValue(first.responseBody(), type))
+                    .body(json.readValue(unsealed(caller, key, first.responseBody()), type))
                     .header(REPLAYED_HEADER, "true");
             if (first.responseLocation() != null) {
                 response.header(HttpHeaders.LOCATION, first.responseLocation());
@@ -103,6 +147,14 @@ public class IdempotentCreations {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a stored idempotent response", e);
         }
+    }
+
+    private String unsealed(Caller caller, String key, String stored) {
+        if (!stored.startsWith(SEALED)) {
+            return stored;
+        }
+        byte[] sealed = Base64.getDecoder().decode(stored.substring(SEALED.length()));
+        return cipher.decrypt(owner(caller, key), sealed);
     }
 
     private static <T> HttpResponse<T> respond(Created<T> created) {

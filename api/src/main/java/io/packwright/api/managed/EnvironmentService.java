@@ -66,7 +66,8 @@ public class EnvironmentService {
         }
     }
 
-    static ApiException environmentNotFound(UUID id) {
+    /** The 404 of an environment that the account acted for does not have. */
+    public static ApiException environmentNotFound(UUID id) {
         return ApiException.notFound(
                 "The account has no environment " + id + ". List its environments with GET" + " /api/v1/environments.");
     }

@@ -25,6 +25,8 @@ import java.util.UUID;
  * @param installedReleaseNumber the release it runs
  * @param pendingUpdate the pack's scheduled release that it has not applied; {@code null} when none
  * @param environmentIds the environments attached to it (at most 100)
+ * @param deployments what the runtimes of those environments report they run for it: at most one
+ *     report per environment, in report order
  * @param extensionValues its extension values; secret ones shown as {@code "******"}. At most 200,
  *     each at most 8192 characters, at most 512 KiB of UTF-8 together
  * @param createdAt when it was installed
@@ -40,6 +42,7 @@ public record InstanceResponse(
         int installedReleaseNumber,
         @Nullable @Schema(type = "object") PendingUpdate pendingUpdate,
         List<UUID> environmentIds,
+        List<Deployment> deployments,
         Map<String, String> extensionValues,
         Instant createdAt) {
 
@@ -47,6 +50,8 @@ public record InstanceResponse(
     private static final int FIXED_BYTES = 600;
     // one extension value without its key and value: quotes, colon, comma
     private static final int VALUE_BYTES = 6;
+    // one deployment report without its message
+    private static final int DEPLOYMENT_BYTES = 200;
 
     /**
      * About how many bytes the instance takes in a response body, from its row and the size of what
@@ -59,8 +64,27 @@ public record InstanceResponse(
                 + (long) VALUE_BYTES * embedded.extensionValues()
                 + embedded.textBytes()
                 + (long) InstanceService.MASK.length() * embedded.secretValues()
-                + (long) JsonBytes.UUID * embedded.environments();
+                + (long) JsonBytes.UUID * embedded.environments()
+                + (long) DEPLOYMENT_BYTES * embedded.deployments()
+                + embedded.deploymentTextBytes();
     }
+
+    /**
+     * What the runtime of one environment reports it runs for the instance.
+     *
+     * @param environmentId the environment
+     * @param releaseNumber the release it runs
+     * @param state {@code DEPLOYED} or {@code FAILED}
+     * @param message what the runtime said; for {@code FAILED}, why
+     * @param reportedAt when
+     */
+    @Serdeable
+    public record Deployment(
+            UUID environmentId,
+            int releaseNumber,
+            String state,
+            @Nullable String message,
+            Instant reportedAt) {}
 
     /**
      * A release that the instance can apply during its testing period.

@@ -15,6 +15,8 @@ import io.packwright.activities.store.managed.PendingApply;
 import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.activities.store.pack.IntegrationPackEntity;
 import io.packwright.activities.store.pack.IntegrationPackRepository;
+import io.packwright.activities.store.runtime.DeploymentRepository;
+import io.packwright.activities.store.runtime.InstanceDeployment;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
@@ -55,6 +57,7 @@ public class InstanceService {
     private final EnvironmentAttachmentRepository attachments;
     private final ApplyRequestRepository applyRequests;
     private final EnvironmentRepository environments;
+    private final DeploymentRepository deployments;
     private final Tenancy tenancy;
     private final SecretCipher cipher;
     private final Clock clock;
@@ -66,6 +69,7 @@ public class InstanceService {
             EnvironmentAttachmentRepository attachments,
             ApplyRequestRepository applyRequests,
             EnvironmentRepository environments,
+            DeploymentRepository deployments,
             Tenancy tenancy,
             SecretCipher cipher,
             Clock clock) {
@@ -75,6 +79,7 @@ public class InstanceService {
         this.attachments = attachments;
         this.applyRequests = applyRequests;
         this.environments = environments;
+        this.deployments = deployments;
         this.tenancy = tenancy;
         this.cipher = cipher;
         this.clock = clock;
@@ -186,7 +191,7 @@ public class InstanceService {
             throw instanceNotFound(instanceId);
         }
         environments
-                .findOwnedForShare(request.environmentId(), account)
+                .lockOwned(request.environmentId(), account)
                 .orElseThrow(() -> EnvironmentService.environmentNotFound(request.environmentId()));
         UUID id = Ids.next();
         if (attachments.attachUnlessAttached(id, request.environmentId(), instanceId, now()) == 0) {
@@ -400,6 +405,7 @@ public class InstanceService {
         }
         List<UUID> ids = page.stream().map(Instance::id).toList();
         Map<UUID, List<UUID>> attached = attachments.environmentIds(ids);
+        Map<UUID, List<InstanceDeployment>> reported = deployments.byInstance(ids);
         Map<UUID, List<ExtensionValueStore.InstanceValue>> values = extensionValues.values(ids);
         Map<UUID, InstanceResponse> responses = new LinkedHashMap<>();
         for (Instance instance : page) {
@@ -424,6 +430,14 @@ public class InstanceService {
                                             instance.pendingUpdate().releaseOnDate(),
                                             instance.pendingUpdate().windowStart()),
                             attached.getOrDefault(instance.id(), List.of()),
+                            reported.getOrDefault(instance.id(), List.of()).stream()
+                                    .map(report -> new InstanceResponse.Deployment(
+                                            report.environmentId(),
+                                            report.releaseNumber(),
+                                            report.state(),
+                                            report.message(),
+                                            report.reportedAt()))
+                                    .toList(),
                             shown,
                             instance.createdAt()));
         }

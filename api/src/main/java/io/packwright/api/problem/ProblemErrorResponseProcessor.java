@@ -12,7 +12,10 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import io.micronaut.json.JsonSyntaxException;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.serde.exceptions.SerdeException;
+import io.packwright.api.auth.RuntimeAuthentication;
+import io.packwright.api.auth.Tenancy;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +73,7 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
             case UNAUTHORIZED ->
                 "Authentication is required: send 'Authorization: Bearer <JWT>' with a token that"
                         + " is signed for this service and has not expired.";
-            case FORBIDDEN -> "Your role may not call " + route + ".";
+            case FORBIDDEN -> forbiddenDetail(request, route);
             case NOT_FOUND ->
                 "There is no resource at " + route
                         + ". Check the path against the API reference (/swagger-ui/index.html).";
@@ -85,6 +88,20 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
                                 + " to the operator with the time of the request."
                         : status.getReason() + ".";
         };
+    }
+
+    // the runtime access rule refuses without a word of its own: say which side of it the caller is on
+    private static String forbiddenDetail(HttpRequest<?> request, String route) {
+        boolean runtime = request.getUserPrincipal(Authentication.class)
+                .flatMap(RuntimeAuthentication::identity)
+                .isPresent();
+        if (runtime) {
+            return Tenancy.RUNTIME_ELSEWHERE;
+        }
+        if (RuntimeAuthentication.isRuntimePath(request.getPath())) {
+            return Tenancy.NOT_A_RUNTIME;
+        }
+        return "Your role may not call " + route + ".";
     }
 
     private static boolean isUnreadableBody(Throwable cause) {

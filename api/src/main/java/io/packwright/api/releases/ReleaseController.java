@@ -188,4 +188,35 @@ class ReleaseController {
             @Nullable @QueryValue String pageToken) {
         return releases.instances(tenancy.caller(authentication), releaseId, status, PageRequest.of(limit, pageToken));
     }
+
+    /**
+     * The runtimes' deployment reports for the release: one per instance and environment whose
+     * runtime reported that it runs the release ({@code DEPLOYED}) or failed to deploy it ({@code
+     * FAILED}, with its message), in report order.
+     */
+    @Get("/releases/{releaseId}/deployments")
+    @Operation(operationId = "listReleaseDeployments")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A page of deployment reports: at most limit and about 1 MB of them")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Unknown state, invalid limit or page token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner managing integration packs",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such release of the partner's packs",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    PageResponse<ReleaseDeploymentResponse> listReleaseDeployments(
+            Authentication authentication,
+            @PathVariable UUID releaseId,
+            @Nullable @Schema(type = "string") @QueryValue ReleaseService.DeploymentReportState state,
+            @Nullable @QueryValue Integer limit,
+            @Nullable @QueryValue String pageToken) {
+        return releases.deployments(tenancy.caller(authentication), releaseId, state, PageRequest.of(limit, pageToken));
+    }
 }

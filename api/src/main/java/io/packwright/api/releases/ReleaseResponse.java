@@ -96,7 +96,9 @@ public record ReleaseResponse(
                         release.appliedManually(),
                         release.appliedAutomatically(),
                         release.failed(),
-                        release.remaining()));
+                        release.remaining(),
+                        release.deployed(),
+                        release.deploymentFailed()));
     }
 
     /**
@@ -122,6 +124,9 @@ public record ReleaseResponse(
      * @param appliedAutomatically applied by the release itself (immediately or in its window)
      * @param failed instances that could not take it (see the ledger for the reason)
      * @param remaining instances it has not reached yet; 0 once it is final
+     * @param deployed deployment reports (instance x environment) of runtimes that run it now
+     * @param deploymentFailed deployment reports of runtimes that failed to deploy it (GET
+     *     /api/v1/releases/{id}/deployments?state=FAILED lists them with their messages)
      */
     @Serdeable
     public record Progress(
@@ -130,5 +135,7 @@ public record ReleaseResponse(
             long appliedManually,
             long appliedAutomatically,
             long failed,
-            long remaining) {}
+            long remaining,
+            long deployed,
+            long deploymentFailed) {}
 }

@@ -12,6 +12,8 @@ import io.packwright.activities.store.release.LedgerEntry;
 import io.packwright.activities.store.release.NewRelease;
 import io.packwright.activities.store.release.ReleaseRecord;
 import io.packwright.activities.store.release.ReleaseStore;
+import io.packwright.activities.store.runtime.DeploymentRepository;
+import io.packwright.activities.store.runtime.InstanceDeployment;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.idempotency.Created;
@@ -42,14 +44,17 @@ class ReleaseService {
     private final ApplicationEventPublisher<ReleaseCreated> events;
     private final Tenancy tenancy;
     private final Clock clock;
+    private final DeploymentRepository deploymentReports;
 
     ReleaseService(
             IntegrationPackRepository packs,
             IntegrationPackStore summaries,
             ReleaseStore releases,
             ApplicationEventPublisher<ReleaseCreated> events,
+            DeploymentRepository deploymentReports,
             Tenancy tenancy,
             Clock clock) {
+        this.deploymentReports = deploymentReports;
         this.packs = packs;
         this.summaries = summaries;
         this.releases = releases;
@@ -157,6 +162,28 @@ class ReleaseService {
                         LedgerEntry::instanceId,
                         ReleaseInstanceResponse::approximateBytes)
                 .map(ReleaseInstanceResponse::of);
+    }
+
+    /**
+     * The runtimes' deployment reports for the release (instance x environment), in report order,
+     * optionally only those in {@code state}.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public PageResponse<ReleaseDeploymentResponse> deployments(
+            Caller caller, UUID releaseId, @Nullable DeploymentReportState state, PageRequest page) {
+        ReleaseRecord release = find(caller, releaseId);
+        List<InstanceDeployment> rows = state == null
+                ? deploymentReports.findPageByRelease(release.id(), page.after(), page.fetchSize())
+                : deploymentReports.findPageByReleaseAndState(
+                        release.id(), state.name(), page.after(), page.fetchSize());
+        return page.slice(rows, InstanceDeployment::id, ReleaseDeploymentResponse::approximateBytes)
+                .map(ReleaseDeploymentResponse::of);
+    }
+
+    /** The states of deployment reports, to filter by. */
+    public enum DeploymentReportState {
+        DEPLOYED,
+        FAILED
     }
 
     private ReleaseRecord find(Caller caller, UUID releaseId) {

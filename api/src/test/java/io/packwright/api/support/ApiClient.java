@@ -28,6 +28,13 @@ public final class ApiClient {
         return send(request(path, token).GET());
     }
 
+    /** A GET with extra headers ({@code If-None-Match}, ...). */
+    public ApiResponse get(String path, String token, Map<String, String> headers) {
+        HttpRequest.Builder request = request(path, token).GET();
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     public ApiResponse post(String path, String token, Object body) {
         return post(path, token, body, Map.of());
     }
@@ -76,7 +83,7 @@ public final class ApiClient {
 
     private HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofSeconds(90))
                 .header("Accept", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);

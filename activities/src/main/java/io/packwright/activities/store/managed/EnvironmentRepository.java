@@ -40,12 +40,19 @@ public interface EnvironmentRepository extends GenericRepository<EnvironmentEnti
             WHERE account_id = :accountId AND id > :after ORDER BY id LIMIT :limit""")
     List<EnvironmentEntity> findPage(UUID accountId, UUID after, int limit);
 
+    /** The account's environment {@code id}. */
+    @Query("SELECT * FROM environments WHERE id = :id AND account_id = :accountId")
+    Optional<EnvironmentEntity> findOwned(UUID id, UUID accountId);
+
     /**
-     * The account's environment {@code id}, read {@code FOR SHARE} so that it cannot be deleted
-     * before this transaction ends. Needs a surrounding read-write transaction.
+     * The account's environment {@code id}, locked {@code FOR UPDATE} so that it cannot be deleted
+     * before this transaction ends. The lock includes the one that bumping its revision takes
+     * (migration V9), so that two transactions that attach to it and bump it wait for each other
+     * instead of each holding a share lock that the other's bump waits for. Needs a surrounding
+     * read-write transaction.
      */
-    @Query("SELECT * FROM environments WHERE id = :id AND account_id = :accountId FOR SHARE")
-    Optional<EnvironmentEntity> findOwnedForShare(UUID id, UUID accountId);
+    @Query("SELECT * FROM environments WHERE id = :id AND account_id = :accountId FOR UPDATE")
+    Optional<EnvironmentEntity> lockOwned(UUID id, UUID accountId);
 
     /**
      * Deletes the account's environment {@code id}; its attachments go with it.

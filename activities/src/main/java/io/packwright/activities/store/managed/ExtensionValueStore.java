@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,7 +217,11 @@ public class ExtensionValueStore {
         });
     }
 
-    /** Replaces all extension values of an instance by {@code values}. */
+    /**
+     * Replaces all extension values of an instance by {@code values}, with one delete and one insert
+     * statement whatever their number: statement-level triggers (the environments' revisions,
+     * migration V9) then fire once per statement, not once per value.
+     */
     public void replaceValues(UUID instanceId, List<StoredValue> values) {
         jdbc.prepareStatement(
                 "DELETE FROM instance_extension_values WHERE integration_pack_instance_id = ?", statement -> {
@@ -226,17 +231,25 @@ public class ExtensionValueStore {
         if (values.isEmpty()) {
             return;
         }
+        String[] keys = new String[values.size()];
+        String[] plain = new String[values.size()];
+        String[] encryptedHex = new String[values.size()];
+        for (int i = 0; i < values.size(); i++) {
+            StoredValue value = values.get(i);
+            keys[i] = value.key();
+            plain[i] = value.value();
+            encryptedHex[i] =
+                    value.encryptedValue() == null ? null : HexFormat.of().formatHex(value.encryptedValue());
+        }
         jdbc.prepareStatement("""
                 INSERT INTO instance_extension_values (integration_pack_instance_id, key, value, encrypted_value)
-                VALUES (?, ?, ?, ?)""", statement -> {
-            for (StoredValue value : values) {
-                statement.setObject(1, instanceId);
-                statement.setString(2, value.key());
-                statement.setString(3, value.value());
-                statement.setBytes(4, value.encryptedValue());
-                statement.addBatch();
-            }
-            return statement.executeBatch();
+                SELECT ?, v.key, v.value, decode(v.encrypted_hex, 'hex')
+                FROM unnest(?::text[], ?::text[], ?::text[]) AS v (key, value, encrypted_hex)""", statement -> {
+            statement.setObject(1, instanceId);
+            statement.setArray(2, statement.getConnection().createArrayOf("text", keys));
+            statement.setArray(3, statement.getConnection().createArrayOf("text", plain));
+            statement.setArray(4, statement.getConnection().createArrayOf("text", encryptedHex));
+            return statement.executeUpdate();
         });
     }
 }

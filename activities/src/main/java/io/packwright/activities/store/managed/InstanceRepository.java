@@ -98,7 +98,8 @@ public interface InstanceRepository extends GenericRepository<InstanceEntity, UU
      * octet_length} of a stored text reads its length from the value's header.
      */
     @Query("""
-            SELECT i.id AS instance_id, v.extension_values, v.text_bytes, v.secret_values, a.environments
+            SELECT i.id AS instance_id, v.extension_values, v.text_bytes, v.secret_values, a.environments,
+                   d.deployments, d.deployment_text_bytes
             FROM integration_pack_instances i
             CROSS JOIN LATERAL (
                 SELECT count(*) AS extension_values,
@@ -108,6 +109,9 @@ public interface InstanceRepository extends GenericRepository<InstanceEntity, UU
             CROSS JOIN LATERAL (
                 SELECT count(*) AS environments
                 FROM environment_attachments WHERE integration_pack_instance_id = i.id) a
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS deployments, COALESCE(sum(octet_length(message)), 0) AS deployment_text_bytes
+                FROM instance_deployments WHERE integration_pack_instance_id = i.id) d
             WHERE i.id IN (:instanceIds)""")
     List<EmbeddedSize> findEmbeddedSizes(Collection<UUID> instanceIds);
 

@@ -13,7 +13,14 @@ public enum NotificationChannel {
      * applied to the instance, the instance could not take it, or the request was dropped because its
      * release closed. Key: the instance id.
      */
-    APPLY_REQUEST_HANDLED("packwright_apply_request_handled");
+    APPLY_REQUEST_HANDLED("packwright_apply_request_handled"),
+
+    /**
+     * What an environment must run may have changed: its revision was bumped (by the triggers of
+     * migration V9, in the transaction of the change), or one of its runtimes was revoked. Key: the
+     * environment id.
+     */
+    ENVIRONMENT_CHANGED("packwright_environment_changed");
 
     private final String channel;
 

@@ -30,6 +30,8 @@ import java.util.UUID;
  * @param appliedAutomatically instances it was applied to by its fan-out
  * @param failed instances that could not take it
  * @param remaining instances still waiting for it (0 once it is terminal)
+ * @param deployed deployment reports (instance x environment) of runtimes that run it
+ * @param deploymentFailed deployment reports of runtimes that failed to deploy it
  * @param components its frozen content, by component name
  */
 public record ReleaseRecord(
@@ -52,6 +54,8 @@ public record ReleaseRecord(
         long appliedAutomatically,
         long failed,
         long remaining,
+        long deployed,
+        long deploymentFailed,
         List<Component> components) {
 
     public ReleaseRecord {
@@ -80,6 +84,8 @@ public record ReleaseRecord(
                 appliedAutomatically,
                 failed,
                 remaining,
+                deployed,
+                deploymentFailed,
                 content);
     }
 

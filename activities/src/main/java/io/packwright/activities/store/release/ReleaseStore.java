@@ -54,7 +54,8 @@ public class ReleaseStore {
             SELECT r.id, r.integration_pack_id, p.name AS pack_name, r.partner_account_id, r.release_number,
                    r.release_schedule, r.release_on_date, r.window_start, r.window_end, r.status, r.release_notes,
                    r.created_at, r.started_at, r.completed_at, r.workflow_id, counts.applied_manually,
-                   counts.applied_automatically, counts.failed, """ + REMAINING + """
+                   counts.applied_automatically, counts.failed, counts.deployed, counts.deployment_failed,
+                   """ + REMAINING + """
              AS remaining
             FROM releases r JOIN integration_packs p ON p.id = r.integration_pack_id
             JOIN release_counts counts ON counts.release_id = r.id
@@ -364,8 +365,24 @@ public class ReleaseStore {
         if (releases.isEmpty()) {
             return releases;
         }
+        Map<UUID, List<ReleaseRecord.Component>> components =
+                components(releases.stream().map(ReleaseRecord::id).toList());
+        return releases.stream()
+                .map(r -> r.withComponents(components.get(r.id())))
+                .toList();
+    }
+
+    /**
+     * The frozen content of these releases (one page of them, or a few), by release, each ordered by
+     * component name: at most {@code IntegrationPackStore.MAX_MEMBERS} components each. Every given
+     * release maps to a list, empty when it has no components.
+     */
+    public Map<UUID, List<ReleaseRecord.Component>> components(Collection<UUID> releaseIds) {
         Map<UUID, List<ReleaseRecord.Component>> components = new LinkedHashMap<>();
-        releases.forEach(release -> components.put(release.id(), new ArrayList<>()));
+        releaseIds.forEach(id -> components.put(id, new ArrayList<>()));
+        if (releaseIds.isEmpty()) {
+            return components;
+        }
         jdbc.prepareStatement("""
                 SELECT release_id, component_id, component_name, component_type, packaged_component_id,
                        package_version
@@ -390,9 +407,7 @@ public class ReleaseStore {
             }
             return null;
         });
-        return releases.stream()
-                .map(r -> r.withComponents(components.get(r.id())))
-                .toList();
+        return components;
     }
 
     private static List<ReleaseRecord> releases(PreparedStatement statement) throws SQLException {
@@ -419,6 +434,8 @@ public class ReleaseStore {
                         rows.getLong("applied_automatically"),
                         rows.getLong("failed"),
                         rows.getLong("remaining"),
+                        rows.getLong("deployed"),
+                        rows.getLong("deployment_failed"),
                         List.of()));
             }
         }
