@@ -44,6 +44,13 @@ public final class Agent {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_TOKEN_REFUSED = 3;
 
+    static {
+        // before the first logger below: the log manager is chosen once, when logging starts
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", AgentLogManager.class.getName());
+        }
+    }
+
     static final String TOKEN_REFUSED_MESSAGE =
             "the API refused the runtime token: revoked or unknown; create a new runtime token";
 
@@ -151,6 +158,7 @@ public final class Agent {
 
     /** Stops the loops: interrupts them and waits a little for them to end. The shutdown hook. */
     void stop() {
+        LOG.info("Stopping the Packwright agent");
         stopping = true;
         interruptAndJoin();
     }

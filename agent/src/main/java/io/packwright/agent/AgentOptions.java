@@ -48,7 +48,7 @@ public record AgentOptions(URI api, String token, Path directory, int waitSecond
               -h, --help            print this help
 
             Environment:
-              %-21s the runtime token, when neither --token nor --token-file is given
+              %s  the runtime token, when neither --token nor --token-file is given
 
             Exit codes: 0 done (--once) or stopped, 2 bad arguments, 3 the API refused the token,
             1 unexpected failure; 143 after SIGTERM.

@@ -152,6 +152,7 @@ class AgentTest {
                 Agent.EXIT_OK,
                 launch(Map.of(AgentOptions.TOKEN_VARIABLE, TOKEN), "--api=" + base, "--dir=" + dir, "--once"));
         assertEquals(2, api.reports().size(), "a fresh agent reports once again");
+        assertTrue(log.text().contains("The token file " + tokenFile + " is readable by other users"), log.text());
         assertTrue(api.requests().stream().allMatch(r -> r.authorization().equals("Bearer " + TOKEN)));
     }
 
@@ -163,6 +164,14 @@ class AgentTest {
         assertEquals(Agent.EXIT_TOKEN_REFUSED, exitCode);
         assertTrue(log.text().contains(Agent.TOKEN_REFUSED_MESSAGE), log.text());
         assertFalse(log.text().contains("pwrt_revokedToken"), log.text());
+
+        api.scriptGet(403, Map.of(), "runtime tokens may call /api/v1/runtime/** only");
+        assertEquals(
+                Agent.EXIT_TOKEN_REFUSED,
+                launch(Map.of(), "--api", api.baseUri().toString(), "--token", TOKEN, "--dir", temp.toString()));
+        assertTrue(
+                log.text().contains("HTTP 403 (Scripted: runtime tokens may call /api/v1/runtime/** only)"),
+                log.text());
     }
 
     @Test

@@ -6,7 +6,10 @@ import java.util.UUID;
 
 /**
  * The content of {@code <dir>/deployments/<integrationPackInstanceId>.json}: the deployment object
- * as the API sent it, plus the {@code revision} and {@code environmentId} of the state it came
+ * as the API sent it ({@code integrationPackInstanceId}, {@code integrationPackId}, {@code
+ * integrationPackName}, {@code integrationPackOverrideName}, {@code releaseNumber}, {@code
+ * components}, {@code extensionValues}; fields the API adds later are left out until {@link
+ * Deployment} knows them), plus the {@code revision} and {@code environmentId} of the state it came
  * from, all in one flat JSON object.
  */
 public record DeploymentFile(UUID environmentId, long revision, Deployment deployment) {
