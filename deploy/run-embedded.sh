@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Starts the whole Packwright system on this machine: embedded PostgreSQL, Temporal's Java test
 # server, the worker and the API. Builds the jars first when they are missing or older than the
-# sources. Arguments go to the launcher (--help lists its environment variables).
+# sources. Arguments go to the launcher (--help lists its environment variables and subcommands;
+# 'agent --api <url> --token-file <file>' runs the runtime agent instead of the stack).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 launcher=deploy/target/packwright-embedded.jar
-stack_jars=(deploy/target/stack/packwright-api.jar deploy/target/stack/packwright-worker.jar)
+stack_jars=(deploy/target/stack/packwright-api.jar deploy/target/stack/packwright-worker.jar
+  deploy/target/stack/packwright-agent.jar)
 
 needs_build() {
   local jar

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * directory stops it, which the {@link DataDirectoryLock} makes safe.
  *
  * <p>Exit codes: 143 after SIGTERM and 130 after SIGINT (the JVM's own, after a clean stop), 1 when
- * the stack could not start or a child died, 2 for a configuration error.
+ * the stack could not start or a child died, 2 for a configuration error. {@code agent …} exits
+ * with the agent's own exit code.
  */
 public final class EmbeddedStack {
 
@@ -51,6 +54,8 @@ public final class EmbeddedStack {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
     private static final int LOG_TAIL_LINES = 60;
+    private static final String AGENT_JAR = "packwright-agent.jar";
+    private static final Duration AGENT_STOP_GRACE = Duration.ofSeconds(15);
 
     private final StackConfig config;
     private final Path stackDirectory;
@@ -69,6 +74,10 @@ public final class EmbeddedStack {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("agent")) {
+            // the agent needs none of the stack's configuration: a bad PACKWRIGHT_* variable must not stop it
+            System.exit(runAgent(Arrays.copyOfRange(args, 1, args.length)));
+        }
         StackConfig config;
         try {
             config = StackConfig.fromEnvironment(System.getenv(), Path.of(""));
@@ -469,12 +478,63 @@ public final class EmbeddedStack {
         }
     }
 
+    /**
+     * {@code agent <agent options…>}: runs the runtime agent from {@code stack/packwright-agent.jar}
+     * as a child process with this process's standard streams, and returns its exit code. SIGTERM
+     * (or Ctrl-C) of the launcher stops the agent first.
+     */
+    private static int runAgent(String[] agentArgs) {
+        Path jar = stackDirectory().resolve(AGENT_JAR);
+        if (!Files.isRegularFile(jar)) {
+            System.err.println("packwright: " + jar + " is missing: build it with deploy/run-embedded.sh or"
+                    + " ./mvnw -B -DskipTests package");
+            return 1;
+        }
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-jar", jar.toString()));
+        command.addAll(List.of(agentArgs));
+        Process agent;
+        try {
+            agent = new ProcessBuilder(command).inheritIO().start();
+        } catch (IOException e) {
+            System.err.println("packwright: cannot start the agent: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (agent.isAlive()) {
+                                agent.destroy();
+                                try {
+                                    agent.waitFor(AGENT_STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                        },
+                        "packwright-agent-stop"));
+        try {
+            return agent.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            agent.destroy();
+            return 1;
+        }
+    }
+
     private static String usage() {
         StringBuilder usage = new StringBuilder("""
                 Usage: deploy/run-embedded.sh   (or java -jar deploy/target/packwright-embedded.jar)
+                       deploy/run-embedded.sh token <account id | admin>
+                       deploy/run-embedded.sh agent <agent options...>
 
                 Starts PostgreSQL, Temporal's Java test server, the Packwright worker and the API,
                 prints the URLs and an admin token, and stops everything on Ctrl-C.
+
+                  token    prints a development token for an account (or an admin token), signed like
+                           the stack's
+                  agent    runs the runtime agent (stack/packwright-agent.jar) in the foreground instead,
+                           e.g. agent --api http://127.0.0.1:8080 --token-file runtime.token;
+                           'agent --help' lists its options
 
                 Environment variables:
                 """);
