@@ -211,9 +211,11 @@ class InstancesApiTest extends CatalogApiTestBase {
                         "installedReleaseNumber",
                         "pendingUpdate",
                         "environmentIds",
+                        "deployments",
                         "extensionValues",
                         "createdAt"),
                 instance.keySet());
+        assertEquals(List.of(), instance.get("deployments"));
         assertEquals(account.toString(), instance.get("accountId"));
         assertEquals(single.toString(), instance.get("integrationPackId"));
         assertEquals("Inst single", instance.get("integrationPackName"));

@@ -110,7 +110,9 @@ class ReleasesApiTest extends CatalogApiTestBase {
                         "appliedManually", 0,
                         "appliedAutomatically", 0,
                         "failed", 0,
-                        "remaining", 0),
+                        "remaining", 0,
+                        "deployed", 0,
+                        "deploymentFailed", 0),
                 created.get("progress"));
 
         ApiResponse packNow = api.get("/api/v1/integration-packs/" + pack, Tokens.account(partner));

@@ -506,6 +506,13 @@ class RuntimesApiTest extends ReleaseWorkerApiTestBase {
                         api.delete("/api/v1/integration-packs/" + world.pack, Tokens.account(world.partner))
                                 .status()));
         assertEquals(List.of(), deployments(deleted));
+        // the pack's clean-up removes its instances (and attachments) next, which changes the state once more
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count("SELECT count(*) FROM integration_pack_instances WHERE integration_pack_id = '" + world.pack + "'")
+                > 0) {
+            assertTrue(System.nanoTime() < deadline, "the deleted pack's instances are never removed");
+            Thread.onSpinWait();
+        }
 
         long revision = revision(desired(token));
         CompletableFuture<ApiResponse> waiting = longPoll(token, revision, 50);

@@ -176,6 +176,11 @@ final class EndToEndStack implements AutoCloseable {
         return "127.0.0.1:" + temporalPort;
     }
 
+    /** Where the stack's runnable jars are. */
+    Path stackDirectory() {
+        return stackDirectory;
+    }
+
     Path logDirectory() {
         return logDirectory;
     }
@@ -190,18 +195,30 @@ final class EndToEndStack implements AutoCloseable {
     ChildProcess startWorker(String logFile) {
         Map<String, String> environment = new HashMap<>(options.workerEnvironment());
         environment.put("PACKWRIGHT_WORKER_STICKY_EXECUTION", "false");
-        worker = startChild("worker", "packwright-worker.jar", environment, logFile);
+        worker = startChild("worker", "packwright-worker.jar", environment, logFile, freePort());
         return worker;
     }
 
     /** Starts an api process (on a free port); it becomes {@link #api()} and serves {@link #apiBase()}. */
     ChildProcess startApi(String logFile) {
+        return startApi(logFile, freePort());
+    }
+
+    /**
+     * Starts an api process on the port of the api before it (which must be gone), so that clients
+     * that know its address, as runtimes do, find the new one there.
+     */
+    ChildProcess restartApiOnSamePort(String logFile) {
+        return startApi(logFile, apiBase.getPort());
+    }
+
+    private ChildProcess startApi(String logFile, int port) {
         Map<String, String> environment = new HashMap<>(options.apiEnvironment());
         environment.put("PACKWRIGHT_JWT_SECRET", secret);
         // the scenarios set up hundreds of accounts and members as one partner in a burst; request
         // budgets are proven by RateLimitApiTest, not here
         environment.putIfAbsent("PACKWRIGHT_RATE_LIMITS_ENABLED", "false");
-        ChildProcess started = startChild("api", "packwright-api.jar", environment, logFile);
+        ChildProcess started = startChild("api", "packwright-api.jar", environment, logFile, port);
         URI health = started.healthUri();
         api = started;
         apiBase = URI.create(health.getScheme() + "://" + health.getHost() + ":" + health.getPort());
@@ -222,8 +239,7 @@ final class EndToEndStack implements AutoCloseable {
         assertEquals(EXIT_CODE_AFTER_SIGKILL, child.exitValue(), "the " + child.name() + " died of SIGKILL");
     }
 
-    private ChildProcess startChild(String name, String jar, Map<String, String> extra, String logFile) {
-        int port = freePort();
+    private ChildProcess startChild(String name, String jar, Map<String, String> extra, String logFile, int port) {
         Map<String, String> environment = new HashMap<>(extra);
         environment.put("PACKWRIGHT_DEVELOPMENT_MODE", "true");
         environment.put("DATASOURCES_DEFAULT_URL", jdbcUrl);
