@@ -1,40 +1,50 @@
 package io.packwright.api.runtime;
 
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.transaction.TransactionDefinition;
-import io.micronaut.transaction.annotation.Transactional;
+import io.micronaut.transaction.TransactionOperations;
 import io.packwright.activities.secrets.SecretCipher;
 import io.packwright.activities.store.component.PackageExtension;
 import io.packwright.activities.store.managed.ExtensionValueStore;
-import io.packwright.activities.store.release.ReleaseRecord;
-import io.packwright.activities.store.release.ReleaseStore;
 import io.packwright.activities.store.runtime.AttachedInstance;
-import io.packwright.activities.store.runtime.DeclaredExtension;
+import io.packwright.activities.store.runtime.DeploymentContent;
 import io.packwright.activities.store.runtime.DesiredStateRepository;
-import io.packwright.activities.store.runtime.EmbeddedBytes;
 import io.packwright.activities.store.runtime.RuntimeIdentity;
-import io.packwright.activities.store.runtime.RuntimeRepository;
 import io.packwright.api.paging.JsonBytes;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.problem.ApiException;
 import io.packwright.api.releases.ReleaseResponse;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Reads an environment's desired state for one of its runtimes. The only place where secret
  * extension values are decrypted for a caller: for the runtime of an environment that the instance
  * is attached to.
+ *
+ * <p>A read is two statements without a transaction ({@link DesiredStateRepository}), since
+ * runtimes wake and read together when a release reaches their environments; when the revision
+ * changed between them it reads again, and after {@link #OPTIMISTIC_ATTEMPTS} such misses it reads
+ * in one repeatable-read transaction, which cannot miss.
  */
 @Singleton
 class DesiredStateService {
+
+    /** Reads without a transaction before the one that takes a snapshot. */
+    static final int OPTIMISTIC_ATTEMPTS = 3;
 
     // a deployment without its variable texts and lists, with room for numbers and punctuation
     private static final int FIXED_BYTES = 400;
@@ -43,22 +53,26 @@ class DesiredStateService {
     // one extension value without its key and value: quotes, colon, comma, and room for escapes
     private static final int VALUE_BYTES = 8;
 
+    private static final TransactionDefinition SNAPSHOT = new TransactionDefinition() {
+        @Override
+        public Optional<Isolation> getIsolationLevel() {
+            return Optional.of(Isolation.REPEATABLE_READ);
+        }
+    };
+
     private final DesiredStateRepository desired;
-    private final RuntimeRepository runtimes;
-    private final ReleaseStore releases;
-    private final ExtensionValueStore extensionValues;
+    private final TransactionOperations<Connection> transactions;
+    private final JsonMapper json;
     private final SecretCipher cipher;
 
     DesiredStateService(
             DesiredStateRepository desired,
-            RuntimeRepository runtimes,
-            ReleaseStore releases,
-            ExtensionValueStore extensionValues,
+            TransactionOperations<Connection> transactions,
+            JsonMapper json,
             SecretCipher cipher) {
         this.desired = desired;
-        this.runtimes = runtimes;
-        this.releases = releases;
-        this.extensionValues = extensionValues;
+        this.transactions = transactions;
+        this.json = json;
         this.cipher = cipher;
     }
 
@@ -66,77 +80,71 @@ class DesiredStateService {
      * The environment's revision now; {@code 401} when the runtime was revoked (or its environment
      * deleted) since its request was authenticated.
      */
-    @Transactional(readOnly = true)
     public long revision(RuntimeIdentity runtime) {
-        if (!runtimes.exists(runtime.runtimeId())) {
-            throw revoked();
-        }
-        return desired.findRevision(runtime.environmentId()).orElseThrow(DesiredStateService::revoked);
+        return desired.findRevision(runtime.runtimeId()).orElseThrow(DesiredStateService::revoked);
     }
 
     /**
-     * One page of the environment's desired state, read in one snapshot: the revision and the page
-     * describe the same state. A page holds at most {@code limit} deployments and about 1 MB.
+     * One page of the environment's desired state: the revision and the page describe the same
+     * state. A page holds at most {@code limit} deployments and about 1 MB.
      */
-    @Transactional(readOnly = true, isolation = TransactionDefinition.Isolation.REPEATABLE_READ)
     public DesiredStateResponse read(RuntimeIdentity runtime, PageRequest page) {
-        long revision = revision(runtime);
-        List<AttachedInstance> rows = desired.findAttachedPage(runtime.environmentId(), page.after(), page.fetchSize());
-        Set<UUID> releaseIds = releaseIds(rows);
-        Map<UUID, EmbeddedBytes> valueSizes = rows.isEmpty()
-                ? Map.of()
-                : byOwner(desired.findValueSizes(
-                        rows.stream().map(AttachedInstance::instanceId).toList()));
-        Map<UUID, EmbeddedBytes> defaultSizes =
-                releaseIds.isEmpty() ? Map.of() : byOwner(desired.findDefaultSizes(releaseIds));
-        Map<UUID, ReleaseStore.ContentSize> contentSizes = releases.contentSizes(releaseIds);
-        PageRequest.Slice<AttachedInstance> slice = page.slice(
-                rows,
-                AttachedInstance::instanceId,
-                row -> approximateBytes(
-                        row,
-                        valueSizes.get(row.instanceId()),
-                        defaultSizes.get(row.releaseId()),
-                        contentSizes.get(row.releaseId())));
-        List<DesiredStateResponse.Deployment> deployments = deployments(slice.rows());
-        return new DesiredStateResponse(runtime.environmentId(), revision, deployments, slice.nextPageToken());
+        for (int attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
+            Optional<DesiredStateResponse> read = attempt(runtime, page);
+            if (read.isPresent()) {
+                return read.get();
+            }
+        }
+        return transactions.execute(
+                SNAPSHOT,
+                status -> attempt(runtime, page)
+                        .orElseThrow(() -> new IllegalStateException("the revision changed within a repeatable read")));
     }
 
-    private List<DesiredStateResponse.Deployment> deployments(List<AttachedInstance> shown) {
-        if (shown.isEmpty()) {
-            return List.of();
+    /** One read; empty when the revision changed between its two statements. */
+    private Optional<DesiredStateResponse> attempt(RuntimeIdentity runtime, PageRequest page) {
+        List<AttachedInstance> rows = desired.findPage(runtime.runtimeId(), page.after(), page.fetchSize());
+        if (rows.isEmpty()) {
+            throw revoked();
         }
-        Set<UUID> releaseIds = releaseIds(shown);
-        Map<UUID, List<ReleaseRecord.Component>> components = releases.components(releaseIds);
-        Map<UUID, List<DeclaredExtension>> declared = new HashMap<>();
-        for (DeclaredExtension extension : desired.findDeclaredExtensions(releaseIds)) {
-            declared.computeIfAbsent(extension.releaseId(), id -> new ArrayList<>())
-                    .add(extension);
+        long revision = rows.get(0).revision();
+        List<AttachedInstance> instances =
+                rows.stream().filter(row -> row.instanceId() != null).toList();
+        PageRequest.Slice<AttachedInstance> slice =
+                page.slice(instances, AttachedInstance::instanceId, DesiredStateService::approximateBytes);
+        if (slice.rows().isEmpty()) {
+            return Optional.of(
+                    new DesiredStateResponse(runtime.environmentId(), revision, List.of(), slice.nextPageToken()));
         }
-        Map<UUID, List<ExtensionValueStore.InstanceValue>> values = extensionValues.values(
-                shown.stream().map(AttachedInstance::instanceId).toList());
-        List<DesiredStateResponse.Deployment> deployments = new ArrayList<>(shown.size());
-        for (AttachedInstance instance : shown) {
+        List<DeploymentContent> contents = desired.findContent(
+                runtime.runtimeId(),
+                slice.rows().stream().map(AttachedInstance::instanceId).toList());
+        if (contents.isEmpty()) {
+            throw revoked();
+        }
+        if (contents.get(0).revision() != revision) {
+            return Optional.empty();
+        }
+        Map<UUID, DeploymentContent> byInstance = new HashMap<>();
+        contents.forEach(content -> byInstance.put(content.instanceId(), content));
+        List<DesiredStateResponse.Deployment> deployments =
+                new ArrayList<>(slice.rows().size());
+        for (AttachedInstance instance : slice.rows()) {
+            DeploymentContent content = byInstance.get(instance.instanceId());
             deployments.add(new DesiredStateResponse.Deployment(
                     instance.instanceId(),
                     instance.packId(),
                     instance.packName(),
                     instance.overrideName(),
                     instance.releaseNumber(),
-                    components.getOrDefault(instance.releaseId(), List.of()).stream()
-                            .map(c -> new ReleaseResponse.Component(
-                                    c.componentId(),
-                                    c.componentName(),
-                                    c.componentType(),
-                                    c.packageId(),
-                                    c.packageVersion()))
-                            .toList(),
+                    list(content.components(), ReleaseResponse.Component.class),
                     effectiveValues(
                             instance.instanceId(),
-                            declared.getOrDefault(instance.releaseId(), List.of()),
-                            values.getOrDefault(instance.instanceId(), List.of()))));
+                            list(content.declared(), Declared.class),
+                            list(content.extensionValues(), Stored.class))));
         }
-        return deployments;
+        return Optional.of(
+                new DesiredStateResponse(runtime.environmentId(), revision, deployments, slice.nextPageToken()));
     }
 
     /**
@@ -144,26 +152,27 @@ class DesiredStateService {
      * the instance's value, else the default, else nothing. Values of keys the release does not
      * declare (prepared for a pending release) are not part of what it runs.
      */
-    private Map<String, String> effectiveValues(
-            UUID instanceId, List<DeclaredExtension> declared, List<ExtensionValueStore.InstanceValue> values) {
-        Map<String, ExtensionValueStore.InstanceValue> byKey = new HashMap<>();
+    private Map<String, String> effectiveValues(UUID instanceId, List<Declared> declared, List<Stored> values) {
+        Map<String, Stored> byKey = new HashMap<>();
         values.forEach(value -> byKey.put(value.key(), value));
         Map<String, String> effective = new LinkedHashMap<>();
-        for (DeclaredExtension extension : declared) {
+        for (Declared extension : declared) {
             String key = extension.key();
-            ExtensionValueStore.InstanceValue value = byKey.get(key);
+            Stored value = byKey.get(key);
             if (value != null) {
                 effective.put(
                         key,
-                        value.encryptedValue() != null
-                                ? cipher.decrypt(ExtensionValueStore.owner(instanceId, key), value.encryptedValue())
+                        value.encryptedHex() != null
+                                ? cipher.decrypt(
+                                        ExtensionValueStore.owner(instanceId, key),
+                                        HexFormat.of().parseHex(value.encryptedHex()))
                                 : value.value());
-            } else if (extension.encryptedDefaultValue() != null) {
+            } else if (extension.encryptedDefaultHex() != null) {
                 effective.put(
                         key,
                         cipher.decrypt(
                                 PackageExtension.defaultOwner(extension.packageId(), key),
-                                extension.encryptedDefaultValue()));
+                                HexFormat.of().parseHex(extension.encryptedDefaultHex())));
             } else if (extension.defaultValue() != null) {
                 effective.put(key, extension.defaultValue());
             }
@@ -171,35 +180,50 @@ class DesiredStateService {
         return effective;
     }
 
-    private static long approximateBytes(
-            AttachedInstance row, EmbeddedBytes values, EmbeddedBytes defaults, ReleaseStore.ContentSize content) {
-        long bytes = FIXED_BYTES + JsonBytes.text(row.packName()) + JsonBytes.text(row.overrideName());
-        if (values != null) {
-            bytes += VALUE_BYTES * values.entries() + values.textBytes();
+    private <T> List<T> list(@Nullable String array, Class<T> type) {
+        if (array == null) {
+            return List.of();
         }
-        if (defaults != null) {
-            bytes += VALUE_BYTES * defaults.entries() + defaults.textBytes();
+        try {
+            return json.readValue(array, Argument.listOf(type));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read what PostgreSQL built for a deployment", e);
         }
-        if (content != null) {
-            bytes += (long) COMPONENT_BYTES * content.components() + content.textBytes();
-        }
-        return bytes;
     }
 
-    private static Set<UUID> releaseIds(Collection<AttachedInstance> rows) {
-        Set<UUID> ids = new LinkedHashSet<>();
-        rows.forEach(row -> ids.add(row.releaseId()));
-        return ids;
-    }
-
-    private static Map<UUID, EmbeddedBytes> byOwner(List<EmbeddedBytes> sizes) {
-        Map<UUID, EmbeddedBytes> byOwner = new HashMap<>();
-        sizes.forEach(size -> byOwner.put(size.ownerId(), size));
-        return byOwner;
+    private static long approximateBytes(AttachedInstance row) {
+        return FIXED_BYTES
+                + JsonBytes.text(row.packName())
+                + JsonBytes.text(row.overrideName())
+                + VALUE_BYTES * (row.valueEntries() + row.defaultEntries())
+                + row.valueBytes()
+                + row.defaultBytes()
+                + COMPONENT_BYTES * row.components()
+                + row.componentBytes();
     }
 
     static ApiException revoked() {
         return ApiException.unauthorized("This runtime token was revoked, or its environment deleted. Create a new"
                 + " runtime with POST /api/v1/environments/{id}/runtimes and give its token to the runtime.");
+    }
+
+    /** An extension a release declares, with the default that counts, as {@link DeploymentContent} has it. */
+    @Serdeable
+    record Declared(
+            String key,
+            UUID packageId,
+            @Nullable String defaultValue,
+            @Nullable String encryptedDefaultHex) {}
+
+    /** A stored extension value, as {@link DeploymentContent} has it. */
+    @Serdeable
+    record Stored(
+            String key, @Nullable String value, @Nullable String encryptedHex) {
+
+        // a stored value may be a secret in plain text (its key became secret after it was set)
+        @Override
+        public String toString() {
+            return "Stored[key=" + key + "]";
+        }
     }
 }

@@ -101,19 +101,31 @@ class DesiredStates {
         if (woken == null) {
             return CompletableFuture.completedFuture(notModified(revision));
         }
-        return woken.thenComposeAsync(
-                wake -> {
-                    if (wake == Wake.REFUSED) {
-                        throw new CompletionException(ApiException.tooManyRequests(
-                                "This api process has as many runtimes waiting for changes as it allows"
-                                        + " (packwright.notifications.max-waiters). Retry after "
-                                        + RETRY_REFUSED_WAIT.toSeconds() + " seconds (Retry-After); the operator can"
-                                        + " raise the limit or run more api processes.",
-                                RETRY_REFUSED_WAIT));
-                    }
-                    return poll(runtime, known, page, deadline);
-                },
-                blocking);
+        return woken.thenComposeAsync(wake -> woken(wake, runtime, known, page, deadline), blocking);
+    }
+
+    /**
+     * After a wake: the state is read at once (its revision tells whether it changed), so that a
+     * change costs one read, not a check and then a read; a timeout checks the revision one last
+     * time.
+     */
+    private CompletableFuture<HttpResponse<DesiredStateResponse>> woken(
+            Wake wake, RuntimeIdentity runtime, long known, PageRequest page, long deadline) {
+        if (wake == Wake.REFUSED) {
+            throw new CompletionException(ApiException.tooManyRequests(
+                    "This api process has as many runtimes waiting for changes as it allows"
+                            + " (packwright.notifications.max-waiters). Retry after "
+                            + RETRY_REFUSED_WAIT.toSeconds() + " seconds (Retry-After); the operator can raise the"
+                            + " limit or run more api processes.",
+                    RETRY_REFUSED_WAIT));
+        }
+        if (wake == Wake.NOTIFIED) {
+            DesiredStateResponse state = states.read(runtime, page);
+            if (state.revision() != known) {
+                return CompletableFuture.completedFuture(ok(state));
+            }
+        }
+        return poll(runtime, known, page, deadline);
     }
 
     private static void cancel(@Nullable CompletableFuture<Wake> woken) {
