@@ -148,11 +148,7 @@ CREATE TRIGGER environment_attachments_revision_delete AFTER DELETE ON environme
 -- no value: its runtimes then fetch the same state once more).
 CREATE FUNCTION extension_values_changed_environments() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM bump_environment_revisions(ARRAY(
-            SELECT DISTINCT a.environment_id FROM new_rows n
-            JOIN environment_attachments a ON a.integration_pack_instance_id = n.integration_pack_instance_id));
-    ELSIF TG_OP = 'DELETE' THEN
+    IF TG_OP = 'DELETE' THEN
         PERFORM bump_environment_revisions(ARRAY(
             SELECT DISTINCT a.environment_id FROM old_rows o
             JOIN environment_attachments a ON a.integration_pack_instance_id = o.integration_pack_instance_id));

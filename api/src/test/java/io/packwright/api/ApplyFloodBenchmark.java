@@ -13,6 +13,7 @@ import io.packwright.activities.temporal.SearchAttributeRegistrar;
 import io.packwright.activities.temporal.TestTemporalServer;
 import io.packwright.api.support.ApiClient;
 import io.packwright.api.support.ApiResponse;
+import io.packwright.api.support.Benchmarks;
 import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.Tokens;
 import io.packwright.workflows.TaskQueues;
@@ -116,7 +117,7 @@ class ApplyFloodBenchmark {
         JsonMapper json = server.getApplicationContext().getBean(JsonMapper.class);
         ApiClient api = new ApiClient(server.getURI(), json);
         CatalogFixtures fixtures = new CatalogFixtures(api, database);
-        UUID partner = id(api.post(
+        UUID partner = Benchmarks.createdId(api.post(
                 "/api/v1/accounts",
                 Tokens.admin(),
                 obj(
@@ -128,14 +129,14 @@ class ApplyFloodBenchmark {
                         "Europe/Berlin",
                         "features",
                         obj("integrationPackManagement", true, "multiInstallIntegrationPacks", true))));
-        UUID customer = id(api.post(
+        UUID customer = Benchmarks.createdId(api.post(
                 "/api/v1/accounts", Tokens.account(partner), obj("name", "Flooding customer", "type", "MANAGED")));
         UUID pack = fixtures.pack(partner, "Flood pack", "MULTI");
         UUID component = fixtures.shareableProcess(partner, "Orders");
         fixtures.add(partner, pack, component);
         fixtures.group(partner, "Customers", customer, pack);
         UUID first = release(api, partner, pack, obj("releaseSchedule", "IMMEDIATELY"));
-        awaitStatus(api, partner, first, "RELEASED");
+        Benchmarks.awaitStatus(api, partner, first.toString(), "RELEASED", Duration.ofSeconds(60));
         fixtures.instances(customer, pack, first, CALLERS);
         List<String> instances = fixtures.column("SELECT id::text FROM integration_pack_instances WHERE"
                 + " integration_pack_id = '" + pack + "' ORDER BY id");
@@ -218,8 +219,8 @@ class ApplyFloodBenchmark {
                 applied,
                 sorted.size(),
                 otherStatuses.stream().filter(status -> status != 200).count(),
-                percentile(sorted, 0.50),
-                percentile(sorted, 0.99),
+                Benchmarks.percentileMillis(sorted, 0.50),
+                Benchmarks.percentileMillis(sorted, 0.99),
                 sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
     }
 
@@ -230,32 +231,8 @@ class ApplyFloodBenchmark {
         return UUID.fromString(response.string("id"));
     }
 
-    private static void awaitStatus(ApiClient api, UUID partner, UUID release, String status)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        ApiResponse seen;
-        do {
-            Thread.sleep(100);
-            seen = api.get("/api/v1/releases/" + release, Tokens.account(partner));
-        } while (!status.equals(seen.string("status")) && System.nanoTime() < deadline);
-        assertEquals(status, seen.string("status"), seen::toString);
-    }
-
-    private static UUID id(ApiResponse created) {
-        assertEquals(201, created.status(), created::toString);
-        return UUID.fromString(created.string("id"));
-    }
-
     private static long count(Map<Integer, LongAdder> statuses, int status) {
         LongAdder adder = statuses.get(status);
         return adder == null ? 0 : adder.sum();
-    }
-
-    private static double percentile(List<Long> sortedNanos, double fraction) {
-        if (sortedNanos.isEmpty()) {
-            return 0;
-        }
-        int index = (int) Math.ceil(fraction * sortedNanos.size()) - 1;
-        return sortedNanos.get(Math.max(0, Math.min(index, sortedNanos.size() - 1))) / 1e6;
     }
 }

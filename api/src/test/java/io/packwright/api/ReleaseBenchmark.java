@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.protobuf.ByteString;
 import io.packwright.activities.release.ReleaseTuningProperties;
 import io.packwright.api.support.ApiResponse;
+import io.packwright.api.support.Benchmarks;
 import io.packwright.api.support.ReleaseWorkerApiTestBase;
 import io.packwright.api.support.Tokens;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -257,11 +258,11 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 heapPeakMib,
                 Runtime.getRuntime().maxMemory() >> 20,
                 latencies.size(),
-                percentile(latencies, 0.50),
-                percentile(latencies, 0.99),
+                Benchmarks.percentileMillis(latencies, 0.50),
+                Benchmarks.percentileMillis(latencies, 0.99),
                 latencies.get(latencies.size() - 1) / 1e6,
-                percentile(idle, 0.50),
-                percentile(idle, 0.99),
+                Benchmarks.percentileMillis(idle, 0.50),
+                Benchmarks.percentileMillis(idle, 0.99),
                 sqlSeconds,
                 ledgerBytes >> 20,
                 instanceBytes >> 20,
@@ -274,9 +275,9 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 wallSeconds,
                 sqlSeconds,
                 wallSeconds / sqlSeconds,
-                percentile(latencies, 0.50),
-                percentile(latencies, 0.99),
-                percentile(idle, 0.99),
+                Benchmarks.percentileMillis(latencies, 0.50),
+                Benchmarks.percentileMillis(latencies, 0.99),
+                Benchmarks.percentileMillis(idle, 0.99),
                 history.events,
                 history.runs + history.activityAttempts + history.timers + history.signals + history.upserts,
                 heapPeakMib,
@@ -421,8 +422,8 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 FLOOD_INSTANCES,
                 seconds,
                 applied / seconds,
-                percentile(sorted, 0.50),
-                percentile(sorted, 0.99),
+                Benchmarks.percentileMillis(sorted, 0.50),
+                Benchmarks.percentileMillis(sorted, 0.99),
                 sorted.get(sorted.size() - 1) / 1e6,
                 statusCount(statuses, 200),
                 statusCount(statuses, 202),
@@ -481,8 +482,8 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 LIST_CONNECTIONS,
                 sorted.size(),
                 sorted.size() / (double) LIST_DURATION.toSeconds(),
-                percentile(sorted, 0.50),
-                percentile(sorted, 0.99),
+                Benchmarks.percentileMillis(sorted, 0.50),
+                Benchmarks.percentileMillis(sorted, 0.99),
                 failures.get());
     }
 
@@ -603,11 +604,6 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
 
     private String tuning() {
         return context.getBean(ReleaseTuningProperties.class).toTuning().toString();
-    }
-
-    private static double percentile(List<Long> sortedNanos, double fraction) {
-        int index = (int) Math.ceil(fraction * sortedNanos.size()) - 1;
-        return sortedNanos.get(Math.max(0, Math.min(index, sortedNanos.size() - 1))) / 1e6;
     }
 
     private static long millisSince(long nanos) {

@@ -15,6 +15,7 @@ import io.packwright.activities.temporal.TestTemporalServer;
 import io.packwright.api.auth.RuntimeTokens;
 import io.packwright.api.support.ApiClient;
 import io.packwright.api.support.ApiResponse;
+import io.packwright.api.support.Benchmarks;
 import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.Tokens;
 import io.packwright.workflows.TaskQueues;
@@ -127,7 +128,7 @@ class RuntimeLongPollBenchmark {
         JsonMapper json = server.getApplicationContext().getBean(JsonMapper.class);
         ApiClient api = new ApiClient(server.getURI(), json);
         CatalogFixtures fixtures = new CatalogFixtures(api, database);
-        UUID partner = id(api.post(
+        UUID partner = Benchmarks.createdId(api.post(
                 "/api/v1/accounts",
                 Tokens.admin(),
                 obj(
@@ -145,7 +146,7 @@ class RuntimeLongPollBenchmark {
         int accounts = Math.max(1, RUNTIMES / ENVIRONMENTS_PER_ACCOUNT);
         List<UUID> customers = new ArrayList<>();
         for (int i = 0; i < accounts; i++) {
-            customers.add(id(api.post(
+            customers.add(Benchmarks.createdId(api.post(
                     "/api/v1/accounts", Tokens.account(partner), obj("name", "Customer " + i, "type", "MANAGED"))));
         }
         UUID group = fixtures.group(partner, "Everyone", customers.get(0), pack);
@@ -156,7 +157,7 @@ class RuntimeLongPollBenchmark {
                 partner,
                 customers.get(0));
         String first = release(api, partner, pack);
-        awaitStatus(api, partner, first, "RELEASED");
+        Benchmarks.awaitStatus(api, partner, first, "RELEASED", Duration.ofSeconds(120));
 
         List<Runtime> runtimes = setUp(database, pack, UUID.fromString(first), customers);
         HttpClient http = HttpClient.newBuilder()
@@ -186,6 +187,12 @@ class RuntimeLongPollBenchmark {
         int waiting = notifications.waiting();
         Thread.sleep(500);
         int threadsWaiting = ManagementFactory.getThreadMXBean().getThreadCount();
+        // request threads that are not parked in their pool: what the waits would hold if they held threads
+        long requestThreadsBusy = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("io-executor"))
+                .filter(thread ->
+                        thread.getState() == Thread.State.RUNNABLE || thread.getState() == Thread.State.BLOCKED)
+                .count();
         Connections connectionsWaiting = connections(database);
 
         AtomicInteger peakThreads = new AtomicInteger(threadsWaiting);
@@ -212,7 +219,7 @@ class RuntimeLongPollBenchmark {
         releaseStarted.set(System.nanoTime());
         long startedAt = System.nanoTime();
         String second = release(api, partner, pack);
-        awaitStatus(api, partner, second, "RELEASED");
+        Benchmarks.awaitStatus(api, partner, second, "RELEASED", Duration.ofSeconds(120));
         long releaseMillis = (System.nanoTime() - startedAt) / 1_000_000;
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (runtimesDone.get() < runtimes.size() && System.nanoTime() < deadline) {
@@ -237,7 +244,7 @@ class RuntimeLongPollBenchmark {
         Collections.sort(wakes);
         return String.format(
                 "runtime_long_poll runtimes=%d instances=%d waiting=%d threads_before=%d threads_waiting=%d"
-                        + " threads_peak_wake=%d db_connections_before=%d db_connections_waiting=%d"
+                        + " request_threads_busy_waiting=%d threads_peak_wake=%d db_connections_before=%d db_connections_waiting=%d"
                         + " db_active_waiting=%d release_ms=%d woken=%d wake_p50_ms=%.1f wake_p99_ms=%.1f"
                         + " wake_max_ms=%.1f reports_sent=%d reports_failed=%d reports_recorded=%d"
                         + " all_reported_ms=%d states_answered=%d unexpected_answers=%d",
@@ -246,14 +253,15 @@ class RuntimeLongPollBenchmark {
                 waiting,
                 threadsBefore,
                 threadsWaiting,
+                requestThreadsBusy,
                 peakThreads.get(),
                 connectionsBefore.total(),
                 connectionsWaiting.total(),
                 connectionsWaiting.active(),
                 releaseMillis,
                 wakes.size(),
-                percentile(wakes, 0.50),
-                percentile(wakes, 0.99),
+                Benchmarks.percentileMillis(wakes, 0.50),
+                Benchmarks.percentileMillis(wakes, 0.99),
                 wakes.isEmpty() ? 0 : wakes.get(wakes.size() - 1) / 1e6,
                 reportsSent.get(),
                 reportFailures.get(),
@@ -428,29 +436,5 @@ class RuntimeLongPollBenchmark {
                 obj("releaseSchedule", "IMMEDIATELY"));
         assertEquals(202, response.status(), response::toString);
         return response.string("id");
-    }
-
-    private static void awaitStatus(ApiClient api, UUID partner, String release, String status)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        ApiResponse seen;
-        do {
-            Thread.sleep(50);
-            seen = api.get("/api/v1/releases/" + release, Tokens.account(partner));
-        } while (!status.equals(seen.string("status")) && System.nanoTime() < deadline);
-        assertEquals(status, seen.string("status"), seen::toString);
-    }
-
-    private static UUID id(ApiResponse created) {
-        assertEquals(201, created.status(), created::toString);
-        return UUID.fromString(created.string("id"));
-    }
-
-    private static double percentile(List<Long> sortedNanos, double fraction) {
-        if (sortedNanos.isEmpty()) {
-            return 0;
-        }
-        int index = (int) Math.ceil(fraction * sortedNanos.size()) - 1;
-        return sortedNanos.get(Math.max(0, Math.min(index, sortedNanos.size() - 1))) / 1e6;
     }
 }

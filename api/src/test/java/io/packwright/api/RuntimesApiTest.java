@@ -311,7 +311,8 @@ class RuntimesApiTest extends ReleaseWorkerApiTestBase {
         assertProblem(403, api.post(runtimes(world.environment), token, obj("name", "self-made")));
 
         // unknown, malformed and made-up runtime tokens
-        assertProblem(401, api.get(DEPLOYMENTS, RuntimeTokens.generate()));
+        ApiResponse unknown = assertProblem(401, api.get(DEPLOYMENTS, RuntimeTokens.generate()));
+        assertTrue(unknown.string("detail").contains("pwrt_"), unknown::toString);
         assertProblem(401, api.get(DEPLOYMENTS, "pwrt_short"));
         assertProblem(401, api.get(DEPLOYMENTS, null));
     }

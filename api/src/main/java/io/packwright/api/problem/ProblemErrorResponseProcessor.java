@@ -71,8 +71,11 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Pro
                         ? "A JSON request body is required."
                         : badRequestDetail(cause);
             case UNAUTHORIZED ->
-                "Authentication is required: send 'Authorization: Bearer <JWT>' with a token that"
-                        + " is signed for this service and has not expired.";
+                RuntimeAuthentication.isRuntimePath(request.getPath())
+                        ? "Authentication is required: send 'Authorization: Bearer pwrt_…' with the token of a"
+                                + " runtime of this environment that has not been revoked."
+                        : "Authentication is required: send 'Authorization: Bearer <JWT>' with a token that"
+                                + " is signed for this service and has not expired.";
             case FORBIDDEN -> forbiddenDetail(request, route);
             case NOT_FOUND ->
                 "There is no resource at " + route
