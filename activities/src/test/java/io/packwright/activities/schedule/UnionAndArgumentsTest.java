@@ -13,7 +13,6 @@ import io.packwright.activities.schedule.ScheduleRule.EveryMinutes;
 import io.packwright.activities.schedule.ScheduleRule.Hourly;
 import io.packwright.activities.schedule.ScheduleRule.Monthly;
 import java.time.DayOfWeek;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -143,12 +142,10 @@ class UnionAndArgumentsTest {
         // walking minute by minute, 10,000 look-ups about a month apart would be some 400 million steps
         List<ScheduleRule> rules = List.of(new Monthly(31, LocalTime.of(2, 30)), new Cron("0 0 1 1 *"));
         Instant cursor = at("2026-01-01T00:00:00Z");
-        long started = System.nanoTime();
+        // no timing here (benchmarks measure): walking would take hours, and the build's timeout ends it
         for (int i = 0; i < 10_000; i++) {
             cursor = ScheduleRules.next(rules, BERLIN, cursor);
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "10,000 sparse look-ups took " + took);
         assertTrue(cursor.isAfter(at("2700-01-01T00:00:00Z")), cursor.toString());
     }
 }

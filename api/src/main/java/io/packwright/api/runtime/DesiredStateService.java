@@ -148,6 +148,30 @@ class DesiredStateService {
     }
 
     /**
+     * The extension values that the releases of these instances (of the runtime's own executions)
+     * run with, by instance, secrets decrypted for the runtime; {@code 401} when it was revoked.
+     */
+    public Map<UUID, Map<String, String>> extensionValues(RuntimeIdentity runtime, List<UUID> instanceIds) {
+        Map<UUID, Map<String, String>> values = new HashMap<>();
+        if (instanceIds.isEmpty()) {
+            return values;
+        }
+        List<DeploymentContent> contents = desired.findContent(runtime.runtimeId(), instanceIds);
+        if (contents.isEmpty()) {
+            throw revoked();
+        }
+        for (DeploymentContent content : contents) {
+            values.put(
+                    content.instanceId(),
+                    effectiveValues(
+                            content.instanceId(),
+                            list(content.declared(), Declared.class),
+                            list(content.extensionValues(), Stored.class)));
+        }
+        return values;
+    }
+
+    /**
      * The values the instance's release runs with: for every extension it declares (in key order),
      * the instance's value, else the default, else nothing. Values of keys the release does not
      * declare (prepared for a pending release) are not part of what it runs.

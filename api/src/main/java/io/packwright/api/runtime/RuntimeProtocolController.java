@@ -8,6 +8,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Status;
@@ -44,11 +45,14 @@ class RuntimeProtocolController {
     private final Tenancy tenancy;
     private final DesiredStates states;
     private final DeploymentReports reports;
+    private final RuntimeExecutions executions;
 
-    RuntimeProtocolController(Tenancy tenancy, DesiredStates states, DeploymentReports reports) {
+    RuntimeProtocolController(
+            Tenancy tenancy, DesiredStates states, DeploymentReports reports, RuntimeExecutions executions) {
         this.tenancy = tenancy;
         this.states = states;
         this.reports = reports;
+        this.executions = executions;
     }
 
     /**
@@ -125,5 +129,93 @@ class RuntimeProtocolController {
             @PathVariable UUID integrationPackInstanceId,
             @Valid @Body DeploymentReportRequest body) {
         reports.report(tenancy.runtime(authentication), integrationPackInstanceId, body);
+    }
+
+    /**
+     * Claims up to {@code max} due executions of the runtime's environment, waiting up to {@code
+     * waitSeconds} for one. Each is held for a lease ({@code leaseExpiresAt}) that heartbeats extend,
+     * and runs the release its instance has now; it carries the extension values of that release,
+     * secrets in plain text.
+     */
+    @Post("/executions/claim")
+    @Operation(operationId = "claimRuntimeExecutions")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The claimed executions; empty when none was due within the wait",
+            content = @Content(schema = @Schema(implementation = ClaimResponse.class)))
+    @ApiResponse(
+            responseCode = "400",
+            description = "max outside 1..50 or waitSeconds outside 0..60",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "401",
+            description = "The runtime token is unknown or revoked",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The token is not a runtime token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "429",
+            description = "The runtime's request budget is spent, or too many runtimes wait; Retry-After says when"
+                    + " to retry",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    CompletableFuture<HttpResponse<ClaimResponse>> claim(
+            Authentication authentication, @Nullable @Valid @Body ClaimRequest body) {
+        return executions.claim(tenancy.runtime(authentication), body);
+    }
+
+    /** Extends the lease of an execution the runtime holds. */
+    @Post("/executions/{id}/heartbeat")
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "heartbeatRuntimeExecution")
+    @ApiResponse(responseCode = "204", description = "The lease is extended")
+    @ApiResponse(
+            responseCode = "401",
+            description = "The runtime token is unknown or revoked",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The token is not a runtime token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "The runtime's environment has no such execution",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "The runtime does not hold the execution (any more): stop running it",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    void heartbeat(Authentication authentication, @PathVariable UUID id) {
+        executions.heartbeat(tenancy.runtime(authentication), id);
+    }
+
+    /** Records how an execution the runtime holds ended; the same result twice is harmless. */
+    @Post("/executions/{id}/result")
+    @Status(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "reportRuntimeExecutionResult")
+    @ApiResponse(responseCode = "204", description = "Recorded")
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid body: unknown status, finishedAt before startedAt, a message over 2000 characters",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "401",
+            description = "The runtime token is unknown or revoked",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The token is not a runtime token",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "The runtime's environment has no such execution",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "409",
+            description = "The runtime does not hold the execution, or a different result is recorded",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    void result(Authentication authentication, @PathVariable UUID id, @Valid @Body ExecutionResultRequest body) {
+        executions.result(tenancy.runtime(authentication), id, body);
     }
 }

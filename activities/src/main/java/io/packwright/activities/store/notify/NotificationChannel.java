@@ -20,7 +20,13 @@ public enum NotificationChannel {
      * migration V9, in the transaction of the change), or one of its runtimes was revoked. Key: the
      * environment id.
      */
-    ENVIRONMENT_CHANGED("packwright_environment_changed");
+    ENVIRONMENT_CHANGED("packwright_environment_changed"),
+
+    /**
+     * A process execution was queued (a schedule fired, a run was asked for, a retry fell due): the
+     * runtimes of its environment waiting to claim one wake. Key: the environment id.
+     */
+    EXECUTIONS_QUEUED("packwright_executions_queued");
 
     private final String channel;
 

@@ -1,0 +1,26 @@
+package io.packwright.worker;
+
+import io.micronaut.context.annotation.Factory;
+import io.packwright.activities.release.ReleaseActivitiesImpl;
+import io.packwright.activities.schedule.ProcessScheduleActivitiesImpl;
+import io.packwright.workflows.release.ReleaseWorkflowImpl;
+import io.packwright.workflows.schedule.ProcessScheduleWorkflowImpl;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * The one place that lists the workflows and activities of the worker's task queue ({@link
+ * io.packwright.workflows.TaskQueues#RELEASES}, named after its first duty): the release workflow
+ * and the process schedule workflow from the {@code workflows} module, and their activities, beans
+ * of the {@code activities} module over the worker's database.
+ */
+@Factory
+final class TaskQueueRegistrations {
+
+    @Singleton
+    WorkerRegistrations registrations(ReleaseActivitiesImpl releases, ProcessScheduleActivitiesImpl processSchedules) {
+        return new WorkerRegistrations(
+                List.of(ReleaseWorkflowImpl.class, ProcessScheduleWorkflowImpl.class),
+                List.of(releases, processSchedules));
+    }
+}
