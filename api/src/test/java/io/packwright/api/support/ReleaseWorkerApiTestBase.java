@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.micronaut.context.ApplicationContext;
 import io.packwright.activities.release.ReleaseActivitiesImpl;
+import io.packwright.activities.schedule.ProcessScheduleActivitiesImpl;
 import io.packwright.activities.temporal.SearchAttributeRegistrar;
 import io.packwright.activities.temporal.TestTemporalServer;
 import io.packwright.workflows.TaskQueues;
 import io.packwright.workflows.release.ReleaseWorkflowImpl;
+import io.packwright.workflows.schedule.ProcessScheduleWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import jakarta.inject.Inject;
@@ -20,8 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * An API test with release workflows really running: a Temporal worker with the real workflow and
- * the activity beans of the api's own context (so over the test's database), in a Temporal
+ * An API test with release and process schedule workflows really running: a Temporal worker with
+ * the real workflows and the activity beans of the api's own context (so over the test's database), in a Temporal
  * namespace of its own so that no other test's workflows reach it.
  */
 public abstract class ReleaseWorkerApiTestBase extends CatalogApiTestBase {
@@ -45,8 +47,9 @@ public abstract class ReleaseWorkerApiTestBase extends CatalogApiTestBase {
         SearchAttributeRegistrar.registerPlaintext(TestTemporalServer.shared().address(), namespace);
         workers = WorkerFactory.newInstance(context.getBean(WorkflowClient.class));
         var worker = workers.newWorker(TaskQueues.RELEASES);
-        worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
-        worker.registerActivitiesImplementations(context.getBean(ReleaseActivitiesImpl.class));
+        worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, ProcessScheduleWorkflowImpl.class);
+        worker.registerActivitiesImplementations(
+                context.getBean(ReleaseActivitiesImpl.class), context.getBean(ProcessScheduleActivitiesImpl.class));
         workers.start();
     }
 
