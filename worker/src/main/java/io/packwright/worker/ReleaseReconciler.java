@@ -6,9 +6,12 @@ import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.transaction.TransactionOperations;
 import io.packwright.activities.release.ReleaseWorkflowStarter;
+import io.packwright.activities.schedule.ProcessLaneWorkflows;
 import io.packwright.activities.store.release.OpenReleaseStore;
 import io.packwright.activities.store.release.OpenReleaseStore.OpenRelease;
+import io.packwright.activities.store.schedule.ProcessExecutionStore;
 import io.packwright.activities.temporal.TemporalProperties;
+import io.packwright.workflows.schedule.ProcessLane;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -25,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure that every open release has its workflow. The api writes a release row first and then
+ * Makes sure that every open release, and every live process lane, has its workflow. The api writes a release row first and then
  * starts its workflow; a crash between the two, a start that failed while Temporal was unreachable,
  * or a Temporal server that lost its state (the embedded test server keeps it in memory) leaves an
  * open release without a workflow. This reconciler reads every release that is {@code SCHEDULED}
@@ -33,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * through {@link ReleaseWorkflowStarter}, which leaves a running workflow alone. Every pass first
  * registers the release search attributes ({@link SearchAttributeRegistration}), which such a server
  * lost too, and starts nothing while that fails for a reason that may pass.
+ *
+ * <p>Process lanes are reconciled the same way after the releases of each pass: every lane with a
+ * schedule, open executions or a retry to queue gets its {@code ProcessScheduleWorkflow} started
+ * through {@link ProcessLaneWorkflows#start}, which leaves a running one alone, so a lost signal of
+ * the api or a Temporal that lost its state costs a schedule at most one interval.
  *
  * <p>A pass runs in the background right after start-up, then {@code
  * packwright.worker.reconcile-interval} (default 1 minute) after the end of the previous one, so it
@@ -60,6 +68,8 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
     private static final Set<Status.Code> UNREACHABLE = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED);
 
     private final OpenReleaseStore store;
+    private final ProcessExecutionStore lanes;
+    private final ProcessLaneWorkflows laneWorkflows;
     private final TransactionOperations<Connection> transactions;
     private final ReleaseWorkflowStarter starter;
     private final WorkflowServiceStubs serviceStubs;
@@ -76,6 +86,8 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
 
     ReleaseReconciler(
             OpenReleaseStore store,
+            ProcessExecutionStore lanes,
+            ProcessLaneWorkflows laneWorkflows,
             TransactionOperations<Connection> transactions,
             ReleaseWorkflowStarter starter,
             WorkflowServiceStubs serviceStubs,
@@ -83,6 +95,8 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
             TemporalProperties temporal,
             WorkerProperties properties) {
         this.store = store;
+        this.lanes = lanes;
+        this.laneWorkflows = laneWorkflows;
         this.transactions = transactions;
         this.starter = starter;
         this.serviceStubs = serviceStubs;
@@ -165,9 +179,61 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
         return passes.get();
     }
 
+    /**
+     * Starts the missing workflow of every live process lane, once, in pages of {@code pageSize}.
+     *
+     * @throws RuntimeException when the database cannot be read
+     */
+    Pass reconcileLanes(int pageSize) {
+        if (!temporalReachable()) {
+            return new Pass(0, 0, 0, false);
+        }
+        int started = 0;
+        int alreadyStarted = 0;
+        int failed = 0;
+        ProcessLane after = null;
+        List<ProcessLane> page;
+        do {
+            page = lanes.liveLanes(after, pageSize);
+            for (ProcessLane lane : page) {
+                if (stopping) {
+                    return new Pass(started, alreadyStarted, failed, false);
+                }
+                try {
+                    if (laneWorkflows.start(lane)) {
+                        started++;
+                    } else {
+                        alreadyStarted++;
+                    }
+                } catch (RuntimeException e) {
+                    failed++;
+                    LOG.warn(
+                            "Could not start the workflow of process lane {}; the next reconciliation retries it: {}",
+                            lane,
+                            e.toString());
+                    if (UNREACHABLE.contains(Status.fromThrowable(e).getCode()) && !temporalReachable()) {
+                        return new Pass(started, alreadyStarted, failed, false);
+                    }
+                }
+            }
+            if (!page.isEmpty()) {
+                after = page.get(page.size() - 1);
+            }
+        } while (page.size() == pageSize);
+        if (started > 0 || failed > 0) {
+            LOG.info(
+                    "Reconciled process lanes: {} workflow(s) started, {} already running, {} failed",
+                    started,
+                    alreadyStarted,
+                    failed);
+        }
+        return new Pass(started, alreadyStarted, failed, true);
+    }
+
     private void passOrLog() {
         try {
             reconcile();
+            reconcileLanes(PAGE_SIZE);
         } catch (RuntimeException e) {
             if (!stopping) {
                 LOG.warn("Reconciliation of open releases failed; the next one runs in {}", interval, e);

@@ -65,6 +65,21 @@ class ReleaseReconcilerTest {
     }
 
     @Test
+    void theStartupPassStartsTheWorkflowOfEveryLiveProcessLaneOnce() {
+        String lane = rows.processLane();
+        temporal = TestTemporalServer.start();
+
+        startWorker(temporal.address(), NEVER_AGAIN, Map.of());
+        ReleaseReconciler reconciler = context.getBean(ReleaseReconciler.class);
+        Eventually.await(WAIT, "the start-up pass ends", () -> reconciler.passes() >= 1);
+
+        assertEquals(Optional.of(RUNNING), status(lane), "a disabled schedule's workflow waits for its change");
+        String run = runId(lane);
+        assertEquals(new ReleaseReconciler.Pass(0, 1, 0, true), reconciler.reconcileLanes(10));
+        assertEquals(run, runId(lane), "the running workflow was left alone");
+    }
+
+    @Test
     void theStartupPassStartsExactlyTheOpenReleasesOfLivePacksAndARerunStartsNothing() {
         UUID current = rows.pack("Current");
         String released = rows.release(current, 1, ReleaseStatus.RELEASED);

@@ -5,6 +5,7 @@ import io.packwright.activities.store.TestDatabase;
 import io.packwright.workflows.release.ReleaseSchedule;
 import io.packwright.workflows.release.ReleaseStatus;
 import io.packwright.workflows.release.ReleaseWorkflow;
+import io.packwright.workflows.schedule.ProcessScheduleWorkflow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -76,6 +77,67 @@ final class ReleaseRows {
                 workflowId);
         execute("UPDATE integration_packs SET last_release_number = ? WHERE id = ?", number, packId);
         return workflowId;
+    }
+
+    /**
+     * A process lane with a disabled schedule: an instance of a new pack (on its released release 1,
+     * whose one component is a process), attached to an environment of a new managed account.
+     *
+     * @return the workflow id of the lane
+     */
+    String processLane() {
+        UUID pack = pack("Lane pack " + Ids.next());
+        String releaseWorkflow = release(pack, 1, ReleaseStatus.RELEASED);
+        UUID account = Ids.next();
+        UUID component = Ids.next();
+        UUID packaged = Ids.next();
+        UUID instance = Ids.next();
+        UUID environment = Ids.next();
+        execute(
+                "INSERT INTO accounts (id, name, type, parent_account_id, created_at, updated_at)"
+                        + " VALUES (?, 'lane account', 'MANAGED', ?, now(), now())",
+                account,
+                partnerId);
+        execute(
+                "INSERT INTO components (id, partner_account_id, name, type, created_at) VALUES (?, ?, 'p', 'PROCESS', now())",
+                component,
+                partnerId);
+        execute(
+                "INSERT INTO packaged_components (id, component_id, package_version, shareable, created_at)"
+                        + " VALUES (?, ?, '1.0', true, now())",
+                packaged,
+                component);
+        execute(
+                "INSERT INTO release_components SELECT r.id, ?, 'p', 'PROCESS', ?, '1.0' FROM releases r"
+                        + " WHERE r.workflow_id = ?",
+                component,
+                packaged,
+                releaseWorkflow);
+        execute(
+                "INSERT INTO integration_pack_instances (id, account_id, integration_pack_id, override_name,"
+                        + " installed_release_id, created_at, updated_at)"
+                        + " SELECT ?, ?, ?, NULL, r.id, now(), now() FROM releases r WHERE r.workflow_id = ?",
+                instance,
+                account,
+                pack,
+                releaseWorkflow);
+        execute(
+                "INSERT INTO environments (id, account_id, name, classification, created_at)"
+                        + " VALUES (?, ?, 'env', 'PROD', now())",
+                environment,
+                account);
+        execute("INSERT INTO environment_attachments VALUES (?, ?, ?, now())", Ids.next(), environment, instance);
+        execute(
+                "INSERT INTO process_schedules (id, integration_pack_instance_id, component_id, environment_id,"
+                        + " account_id, enabled, time_zone, rules, max_retries, retry_delay_minutes, overlap,"
+                        + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, false, 'UTC',"
+                        + " '[{\"kind\":\"DAILY\",\"at\":\"02:30\"}]', 0, 1, 'SKIP', now(), now())",
+                Ids.next(),
+                instance,
+                component,
+                environment,
+                account);
+        return ProcessScheduleWorkflow.workflowId(instance, component, environment);
     }
 
     /** Runs a statement on the test database (also to break and repair it). */

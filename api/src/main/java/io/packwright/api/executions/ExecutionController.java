@@ -13,12 +13,13 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
+import io.packwright.activities.schedule.ProcessLaneWorkflows;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
-import io.packwright.api.schedules.ProcessLaneSignals;
+import io.packwright.workflows.schedule.ProcessLane;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -45,10 +46,10 @@ class ExecutionController {
             "The managed account to act for: required for a partner, optional for a managed account (its own id)";
 
     private final ExecutionService executions;
-    private final ProcessLaneSignals lanes;
+    private final ProcessLaneWorkflows lanes;
     private final Tenancy tenancy;
 
-    ExecutionController(ExecutionService executions, ProcessLaneSignals lanes, Tenancy tenancy) {
+    ExecutionController(ExecutionService executions, ProcessLaneWorkflows lanes, Tenancy tenancy) {
         this.executions = executions;
         this.lanes = lanes;
         this.tenancy = tenancy;
@@ -81,7 +82,7 @@ class ExecutionController {
     HttpResponse<ExecutionResponse> runNow(
             Authentication authentication, @PathVariable UUID instanceId, @Valid @Body RunNowRequest body) {
         ExecutionResponse execution = executions.runNow(tenancy.caller(authentication), instanceId, body);
-        lanes.changed(instanceId, body.componentId(), body.environmentId());
+        lanes.changed(new ProcessLane(instanceId, body.componentId(), body.environmentId(), null));
         return HttpResponse.accepted().body(execution);
     }
 

@@ -3,6 +3,7 @@ package io.packwright.api.runtime;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.scheduling.TaskExecutors;
 import io.packwright.activities.schedule.ExecutionProperties;
+import io.packwright.activities.schedule.ProcessLaneWorkflows;
 import io.packwright.activities.store.notify.DatabaseNotifications;
 import io.packwright.activities.store.notify.NotificationChannel;
 import io.packwright.activities.store.notify.Wake;
@@ -11,7 +12,6 @@ import io.packwright.activities.store.schedule.ProcessExecution;
 import io.packwright.activities.store.schedule.ProcessExecutionStore;
 import io.packwright.api.executions.ExecutionResponse;
 import io.packwright.api.problem.ApiException;
-import io.packwright.api.schedules.ProcessLaneSignals;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -40,7 +40,7 @@ class RuntimeExecutions {
     private final ProcessExecutionStore store;
     private final DesiredStateService states;
     private final DatabaseNotifications notifications;
-    private final ProcessLaneSignals lanes;
+    private final ProcessLaneWorkflows lanes;
     private final ExecutionProperties properties;
     private final ExecutorService blocking;
     private final Clock clock;
@@ -49,7 +49,7 @@ class RuntimeExecutions {
             ProcessExecutionStore store,
             DesiredStateService states,
             DatabaseNotifications notifications,
-            ProcessLaneSignals lanes,
+            ProcessLaneWorkflows lanes,
             ExecutionProperties properties,
             @Named(TaskExecutors.BLOCKING) ExecutorService blocking,
             Clock clock) {
@@ -156,10 +156,7 @@ class RuntimeExecutions {
                 id);
         if (held.changed()) {
             // a failure may be due for a retry: its lane's workflow plans it
-            lanes.changed(
-                    held.lane().instanceId(),
-                    held.lane().componentId(),
-                    held.lane().environmentId());
+            lanes.changed(held.lane());
             return;
         }
         if (!held.status().equals(result.status().name())) {

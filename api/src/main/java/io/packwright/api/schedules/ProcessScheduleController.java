@@ -15,11 +15,13 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
+import io.packwright.activities.schedule.ProcessLaneWorkflows;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.Problem;
 import io.packwright.api.problem.StandardProblems;
+import io.packwright.workflows.schedule.ProcessLane;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -46,10 +48,10 @@ class ProcessScheduleController {
             "The managed account to act for: required for a partner, optional for a managed account (its own id)";
 
     private final ProcessScheduleService schedules;
-    private final ProcessLaneSignals lanes;
+    private final ProcessLaneWorkflows lanes;
     private final Tenancy tenancy;
 
-    ProcessScheduleController(ProcessScheduleService schedules, ProcessLaneSignals lanes, Tenancy tenancy) {
+    ProcessScheduleController(ProcessScheduleService schedules, ProcessLaneWorkflows lanes, Tenancy tenancy) {
         this.schedules = schedules;
         this.lanes = lanes;
         this.tenancy = tenancy;
@@ -93,7 +95,7 @@ class ProcessScheduleController {
             @Valid @Body ProcessScheduleRequest body) {
         ProcessScheduleResponse schedule =
                 schedules.put(tenancy.caller(authentication), accountId, instanceId, componentId, environmentId, body);
-        lanes.changed(instanceId, componentId, environmentId);
+        lanes.changed(new ProcessLane(instanceId, componentId, environmentId, null));
         return schedule;
     }
 
@@ -171,6 +173,6 @@ class ProcessScheduleController {
             @PathVariable UUID environmentId,
             @Parameter(description = ACCOUNT_ID) @Nullable @QueryValue UUID accountId) {
         schedules.delete(tenancy.caller(authentication), accountId, instanceId, componentId, environmentId);
-        lanes.changed(instanceId, componentId, environmentId);
+        lanes.changed(new ProcessLane(instanceId, componentId, environmentId, null));
     }
 }

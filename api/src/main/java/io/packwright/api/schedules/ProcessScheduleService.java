@@ -33,7 +33,7 @@ import java.util.UUID;
 /**
  * Process schedules of managed accounts' instances, one per process of the installed release and
  * attached environment, read and changed by the account or its partner on its behalf. Every change
- * is followed by a signal to the schedule's workflow ({@link ProcessLaneSignals}), after its commit.
+ * is followed by a signal to the schedule's workflow ({@code ProcessLaneWorkflows}), after its commit.
  */
 @Singleton
 public class ProcessScheduleService {

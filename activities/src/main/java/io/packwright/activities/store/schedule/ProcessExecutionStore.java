@@ -128,6 +128,45 @@ public class ProcessExecutionStore {
     }
 
     /**
+     * One page of the live lanes (with a schedule, or open executions, or a retry to queue), in
+     * lane order: what the reconciler makes sure has a running workflow.
+     *
+     * @param after the last lane of the previous page; {@code null} for the first page
+     */
+    public List<ProcessLane> liveLanes(@Nullable ProcessLane after, int limit) {
+        return transactions.executeRead(tx -> jdbc.prepareStatement("""
+                SELECT DISTINCT integration_pack_instance_id, component_id, environment_id FROM (
+                    SELECT integration_pack_instance_id, component_id, environment_id FROM process_schedules
+                    UNION ALL
+                    SELECT integration_pack_instance_id, component_id, environment_id FROM process_executions
+                    WHERE status IN ('QUEUED', 'CLAIMED')
+                    UNION ALL
+                    SELECT integration_pack_instance_id, component_id, environment_id FROM process_executions
+                    WHERE status IN ('FAILED', 'TIMED_OUT') AND attempt <= max_retries AND NOT retry_queued) live
+                WHERE (integration_pack_instance_id, component_id, environment_id) > (?, ?, ?)
+                ORDER BY 1, 2, 3 LIMIT ?""", statement -> {
+            UUID nil = new UUID(0, 0);
+            bind(
+                    statement,
+                    after == null ? nil : after.instanceId(),
+                    after == null ? nil : after.componentId(),
+                    after == null ? nil : after.environmentId(),
+                    limit);
+            List<ProcessLane> lanes = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    lanes.add(new ProcessLane(
+                            rows.getObject(1, UUID.class),
+                            rows.getObject(2, UUID.class),
+                            rows.getObject(3, UUID.class),
+                            null));
+                }
+            }
+            return lanes;
+        }));
+    }
+
+    /**
      * Queues a run of the lane asked for now, with the retries of its schedule (none without one);
      * the caller checked that the process and the attachment exist.
      *
