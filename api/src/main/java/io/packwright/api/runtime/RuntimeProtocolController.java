@@ -171,6 +171,10 @@ class RuntimeProtocolController {
     @Operation(operationId = "heartbeatRuntimeExecution")
     @ApiResponse(responseCode = "204", description = "The lease is extended")
     @ApiResponse(
+            responseCode = "400",
+            description = "The id is not a UUID",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
             responseCode = "401",
             description = "The runtime token is unknown or revoked",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
