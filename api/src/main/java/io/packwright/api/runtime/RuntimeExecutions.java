@@ -155,8 +155,10 @@ class RuntimeExecutions {
                         result.message()),
                 id);
         if (held.changed()) {
-            // a failure may be due for a retry: its lane's workflow plans it
-            lanes.changed(held.lane());
+            // a failure may be due for a retry: its lane's workflow plans it; a success needs nothing
+            if (result.status() == ExecutionResultRequest.Outcome.FAILED) {
+                lanes.changed(held.lane());
+            }
             return;
         }
         if (!held.status().equals(result.status().name())) {
