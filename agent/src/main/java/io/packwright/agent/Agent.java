@@ -5,6 +5,8 @@ import io.packwright.agent.api.RuntimeApi;
 import io.packwright.agent.api.TokenRefusedException;
 import io.packwright.agent.deploy.DeploymentDirectory;
 import io.packwright.agent.deploy.DeploymentLoop;
+import io.packwright.agent.execute.ExecutionLoop;
+import io.packwright.agent.execute.ExecutionTiming;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -29,9 +31,10 @@ import java.util.logging.Logger;
  * AgentOptions} and {@code --help}).
  *
  * <p>The agent runs its loops, each on its own thread, over one {@link RuntimeApi} and one {@link
- * DeploymentDirectory}; today the only loop is the {@link DeploymentLoop}. It stops when a loop
- * fails, when the API refuses the token, when every loop is done ({@code --once}), or on SIGTERM,
- * whose shutdown hook interrupts the loops (an in-flight long-poll is abandoned).
+ * DeploymentDirectory}: the {@link DeploymentLoop}, and with {@code --exec-command} the {@link
+ * ExecutionLoop}. It stops when a loop fails, when the API refuses the token, when every loop is
+ * done ({@code --once}), or on SIGTERM, whose shutdown hook interrupts the loops (an in-flight
+ * long-poll is abandoned; the executions' processes are stopped and reported failed).
  *
  * <p>Exit codes: {@value #EXIT_OK} done, {@value #EXIT_FAILURE} unexpected failure, {@value
  * #EXIT_USAGE} bad arguments, {@value #EXIT_TOKEN_REFUSED} the API refused the runtime token; the
@@ -91,6 +94,21 @@ public final class Agent {
             PrintStream err,
             RetryPolicy retryPolicy,
             Consumer<Agent> beforeRun) {
+        return launch(args, environment, out, err, retryPolicy, ExecutionTiming.defaults(), beforeRun);
+    }
+
+    /**
+     * Like {@link #launch(String[], Map, PrintStream, PrintStream, RetryPolicy, Consumer)}, with the
+     * executions' waits; {@code environment} is also what the executions' processes inherit.
+     */
+    static int launch(
+            String[] args,
+            Map<String, String> environment,
+            PrintStream out,
+            PrintStream err,
+            RetryPolicy retryPolicy,
+            ExecutionTiming executionTiming,
+            Consumer<Agent> beforeRun) {
         if (AgentOptions.wantsHelp(args)) {
             out.print(AgentOptions.USAGE);
             return EXIT_OK;
@@ -119,6 +137,29 @@ public final class Agent {
         DeploymentLoop deployments =
                 new DeploymentLoop(api, directory, options.waitSeconds(), options.once(), retryPolicy);
         loops.put("deployments", deployments::run);
+        if (options.executions() != null) {
+            ExecutionLoop executions;
+            try {
+                executions = new ExecutionLoop(
+                        api,
+                        directory,
+                        options.executions(),
+                        options.waitSeconds(),
+                        options.once(),
+                        retryPolicy,
+                        executionTiming,
+                        environment);
+            } catch (IOException e) {
+                LOG.severe("Cannot prepare the executions' directory in " + options.directory() + ": " + e);
+                return EXIT_FAILURE;
+            }
+            // the command itself is not logged: the operator may have put credentials in it
+            LOG.info("Running executions with the --exec-command through /bin/sh -c: concurrency "
+                    + options.executions().concurrency() + ", timeout "
+                    + options.executions().timeoutSeconds()
+                    + " s, output limit " + options.executions().outputLimit() + " bytes");
+            loops.put("executions", executions::run);
+        }
         Agent agent = new Agent(loops);
         beforeRun.accept(agent);
         return agent.run();
@@ -230,6 +271,7 @@ public final class Agent {
      * One of the agent's loops: runs until done or interrupted.
      *
      * @see DeploymentLoop#run()
+     * @see ExecutionLoop#run()
      */
     @FunctionalInterface
     interface Loop {

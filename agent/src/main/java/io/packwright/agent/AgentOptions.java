@@ -1,5 +1,6 @@
 package io.packwright.agent;
 
+import io.packwright.agent.execute.ExecutionSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -20,8 +21,17 @@ import java.util.Map;
  * @param waitSeconds how long one long-poll waits for a change
  * @param once fetch, write and report the state once, then exit
  * @param tokenFile the file the token was read from, or null
+ * @param executions what to run the process executions with ({@code --exec-*}), or null when the
+ *     agent runs none ({@code --exec-command} not given)
  */
-public record AgentOptions(URI api, String token, Path directory, int waitSeconds, boolean once, Path tokenFile) {
+public record AgentOptions(
+        URI api,
+        String token,
+        Path directory,
+        int waitSeconds,
+        boolean once,
+        Path tokenFile,
+        ExecutionSettings executions) {
 
     public static final String TOKEN_VARIABLE = "PACKWRIGHT_AGENT_TOKEN";
     public static final String TOKEN_PREFIX = "pwrt_";
@@ -31,10 +41,14 @@ public record AgentOptions(URI api, String token, Path directory, int waitSecond
     static final String USAGE = """
             Usage: java -jar packwright-agent.jar --api <url> [--token <token> | --token-file <path>]
                                                   [--dir <path>] [--wait-seconds <n>] [--once]
+                                                  [--exec-command <command> [--exec-concurrency <n>]
+                                                   [--exec-timeout <seconds>] [--exec-output-limit <bytes>]]
 
             The Packwright runtime agent: long-polls what its environment must run from the Packwright
             API, writes each deployment to <dir>/deployments/<integrationPackInstanceId>.json (owner-only
-            files, they hold secrets) and reports DEPLOYED or FAILED back. It only connects out.
+            files, they hold secrets) and reports DEPLOYED or FAILED back. With --exec-command it also
+            claims the environment's process executions and runs each with that command. It only
+            connects out.
 
             Options:
               --api <url>           the Packwright API's base URL, http or https (required),
@@ -44,7 +58,31 @@ public record AgentOptions(URI api, String token, Path directory, int waitSecond
               --token-file <path>   a file holding the runtime token (readable by you only)
               --dir <path>          the agent's local directory (default: ./packwright-agent)
               --wait-seconds <n>    how long one long-poll waits for a change, 1..60 (default: %d)
-              --once                fetch the state once, write and report it, then exit
+              --once                fetch the state once, write and report it (and with --exec-command
+                                    run the executions due now), then exit
+              --exec-command <command>
+                                    run process executions: each claimed execution runs
+                                    /bin/sh -c '<command>' in <dir>/executions/<executionId>/ (owner-only,
+                                    removed once its result is reported), with PACKWRIGHT_EXECUTION_ID,
+                                    PACKWRIGHT_INSTANCE_ID, PACKWRIGHT_COMPONENT_ID,
+                                    PACKWRIGHT_COMPONENT_NAME, PACKWRIGHT_ENVIRONMENT_ID,
+                                    PACKWRIGHT_RELEASE_NUMBER, PACKWRIGHT_PACKAGE_VERSION,
+                                    PACKWRIGHT_TRIGGER, PACKWRIGHT_ATTEMPT, PACKWRIGHT_SCHEDULED_FOR,
+                                    PACKWRIGHT_DEPLOYMENT_FILE and one PACKWRIGHT_EXT_<KEY> per extension
+                                    value (KEY upper-cased, other characters than A-Z and 0-9 as _;
+                                    when two keys collide the later in sorted order wins) in its
+                                    environment, which has no other PACKWRIGHT_* variable (not the
+                                    token). Exit code 0 reports SUCCEEDED, any other FAILED; the
+                                    result's message is the end of the output (stdout and stderr)
+              --exec-concurrency <n>
+                                    how many executions run at once, 1..%d (default: %d)
+              --exec-timeout <seconds>
+                                    kill an execution still running after this long and report it
+                                    FAILED, 1..%d (default: %d)
+              --exec-output-limit <bytes>
+                                    how much of the end of the output is kept for the result's
+                                    message, 0..%d (default: %d); the message is at most 2000
+                                    characters and starts with "…" when the output was cut
               -h, --help            print this help
 
             Environment:
@@ -52,12 +90,21 @@ public record AgentOptions(URI api, String token, Path directory, int waitSecond
 
             Exit codes: 0 done (--once) or stopped, 2 bad arguments, 3 the API refused the token,
             1 unexpected failure; 143 after SIGTERM.
-            """.formatted(TOKEN_VARIABLE, DEFAULT_WAIT_SECONDS, TOKEN_VARIABLE);
+            """.formatted(
+                    TOKEN_VARIABLE,
+                    DEFAULT_WAIT_SECONDS,
+                    ExecutionSettings.MAX_CONCURRENCY,
+                    ExecutionSettings.DEFAULT_CONCURRENCY,
+                    ExecutionSettings.MAX_TIMEOUT_SECONDS,
+                    ExecutionSettings.DEFAULT_TIMEOUT_SECONDS,
+                    ExecutionSettings.MAX_OUTPUT_LIMIT,
+                    ExecutionSettings.DEFAULT_OUTPUT_LIMIT,
+                    TOKEN_VARIABLE);
 
     @Override
     public String toString() {
         return "AgentOptions[api=" + api + ", directory=" + directory + ", waitSeconds=" + waitSeconds + ", once="
-                + once + "]";
+                + once + ", executions=" + executions + "]";
     }
 
     /** Whether {@code args} ask for the help text. */
@@ -82,6 +129,10 @@ public record AgentOptions(URI api, String token, Path directory, int waitSecond
         String tokenFile = null;
         String directory = null;
         String waitSeconds = null;
+        String execCommand = null;
+        String execConcurrency = null;
+        String execTimeout = null;
+        String execOutputLimit = null;
         boolean once = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -99,7 +150,15 @@ public record AgentOptions(URI api, String token, Path directory, int waitSecond
                     }
                     once = true;
                 }
-                case "--api", "--token", "--token-file", "--dir", "--wait-seconds" -> {
+                case "--api",
+                        "--token",
+                        "--token-file",
+                        "--dir",
+                        "--wait-seconds",
+                        "--exec-command",
+                        "--exec-concurrency",
+                        "--exec-timeout",
+                        "--exec-output-limit" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(name + " needs a value");
@@ -111,6 +170,10 @@ public record AgentOptions(URI api, String token, Path directory, int waitSecond
                         case "--token" -> token = once(name, token, value);
                         case "--token-file" -> tokenFile = once(name, tokenFile, value);
                         case "--dir" -> directory = once(name, directory, value);
+                        case "--exec-command" -> execCommand = once(name, execCommand, value);
+                        case "--exec-concurrency" -> execConcurrency = once(name, execConcurrency, value);
+                        case "--exec-timeout" -> execTimeout = once(name, execTimeout, value);
+                        case "--exec-output-limit" -> execOutputLimit = once(name, execOutputLimit, value);
                         default -> waitSeconds = once(name, waitSeconds, value);
                     }
                 }
@@ -142,13 +205,61 @@ public record AgentOptions(URI api, String token, Path directory, int waitSecond
                     "no runtime token: give --token-file <path>, set " + TOKEN_VARIABLE + ", or give --token");
         }
         validateToken(resolvedToken, source);
+        ExecutionSettings executions = executions(execCommand, execConcurrency, execTimeout, execOutputLimit);
         return new AgentOptions(
                 parseApi(api),
                 resolvedToken,
                 directory == null ? DEFAULT_DIRECTORY : path("--dir", directory),
                 waitSeconds == null ? DEFAULT_WAIT_SECONDS : parseWaitSeconds(waitSeconds),
                 once,
-                tokenPath);
+                tokenPath,
+                executions);
+    }
+
+    private static ExecutionSettings executions(
+            String command, String concurrency, String timeout, String outputLimit) {
+        if (command == null) {
+            for (String[] option : new String[][] {
+                {"--exec-concurrency", concurrency}, {"--exec-timeout", timeout}, {"--exec-output-limit", outputLimit}
+            }) {
+                if (option[1] != null) {
+                    throw new IllegalArgumentException(option[0] + " needs --exec-command");
+                }
+            }
+            return null;
+        }
+        if (command.isBlank()) {
+            throw new IllegalArgumentException("--exec-command must not be empty");
+        }
+        return new ExecutionSettings(
+                command,
+                concurrency == null
+                        ? ExecutionSettings.DEFAULT_CONCURRENCY
+                        : whole("--exec-concurrency", concurrency, 1, ExecutionSettings.MAX_CONCURRENCY, ""),
+                timeout == null
+                        ? ExecutionSettings.DEFAULT_TIMEOUT_SECONDS
+                        : whole("--exec-timeout", timeout, 1, ExecutionSettings.MAX_TIMEOUT_SECONDS, " of seconds"),
+                outputLimit == null
+                        ? ExecutionSettings.DEFAULT_OUTPUT_LIMIT
+                        : whole(
+                                "--exec-output-limit",
+                                outputLimit,
+                                0,
+                                ExecutionSettings.MAX_OUTPUT_LIMIT,
+                                " of bytes"));
+    }
+
+    private static int whole(String name, String value, int min, int max, String unit) {
+        try {
+            int number = Integer.parseInt(value.strip());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                name + " must be a whole number" + unit + " from " + min + " to " + max + ", not '" + value + "'");
     }
 
     private static String once(String name, String previous, String value) {

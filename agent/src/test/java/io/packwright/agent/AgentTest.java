@@ -8,16 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.packwright.agent.execute.ExecutionTiming;
 import io.packwright.agent.testing.FakeRuntimeApi;
 import io.packwright.agent.testing.FakeRuntimeApi.Report;
 import io.packwright.agent.testing.LogCapture;
 import io.packwright.agent.testing.RecordingSleeper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,6 +71,12 @@ class AgentTest {
                 "--dir",
                 "--wait-seconds",
                 "--once",
+                "--exec-command",
+                "--exec-concurrency",
+                "--exec-timeout",
+                "--exec-output-limit",
+                "/bin/sh -c",
+                "PACKWRIGHT_EXT_<KEY>",
                 "--help",
                 "PACKWRIGHT_AGENT_TOKEN")) {
             assertTrue(out().contains(option), option + " is missing from the help:\n" + out());
@@ -112,6 +121,128 @@ class AgentTest {
                 "http://127.0.0.1:1",
                 "--token-file",
                 temp.resolve("missing").toString());
+    }
+
+    @Test
+    void badExecutionOptionsExitWithTwoAndSayWhatIsWrong() {
+        String[] base = {"--api", "http://127.0.0.1:1", "--token", TOKEN, "--exec-command", "true"};
+        assertUsageError(
+                "--exec-concurrency must be a whole number from 1 to 16, not '0'",
+                with(base, "--exec-concurrency", "0"));
+        assertUsageError(
+                "--exec-concurrency must be a whole number from 1 to 16, not '17'",
+                with(base, "--exec-concurrency", "17"));
+        assertUsageError(
+                "--exec-timeout must be a whole number of seconds from 1 to 604800, not '-1'",
+                with(base, "--exec-timeout", "-1"));
+        assertUsageError(
+                "--exec-timeout must be a whole number of seconds from 1 to 604800, not 'soon'",
+                with(base, "--exec-timeout=soon"));
+        assertUsageError(
+                "--exec-output-limit must be a whole number of bytes from 0 to 1048576, not '2000000'",
+                with(base, "--exec-output-limit", "2000000"));
+        assertUsageError(
+                "--exec-concurrency is given twice", with(base, "--exec-concurrency", "2", "--exec-concurrency", "3"));
+        assertUsageError(
+                "--exec-command must not be empty",
+                "--api",
+                "http://127.0.0.1:1",
+                "--token",
+                TOKEN,
+                "--exec-command",
+                " ");
+        assertUsageError(
+                "--exec-command needs a value", "--api", "http://127.0.0.1:1", "--token", TOKEN, "--exec-command");
+        assertUsageError(
+                "--exec-timeout needs --exec-command",
+                "--api",
+                "http://127.0.0.1:1",
+                "--token",
+                TOKEN,
+                "--exec-timeout",
+                "5");
+    }
+
+    @Test
+    void onceWithACommandRunsTheExecutionsDueAndExitsZero() throws Exception {
+        UUID execution = UUID.randomUUID();
+        api.queueExecutions(FakeRuntimeApi.execution(execution, instance, "Sync orders", 5, Map.of("apiKey", SECRET)));
+        Path dir = temp.resolve("agent");
+        Map<String, String> environment = Map.of(
+                AgentOptions.TOKEN_VARIABLE, TOKEN, "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+
+        int exitCode = launch(
+                environment,
+                "--api",
+                api.baseUri().toString(),
+                "--dir",
+                dir.toString(),
+                "--once",
+                "--exec-command",
+                "echo \"key=$PACKWRIGHT_EXT_APIKEY token=${PACKWRIGHT_AGENT_TOKEN:-none}"
+                        + " file=$PACKWRIGHT_DEPLOYMENT_FILE\"");
+
+        assertEquals(Agent.EXIT_OK, exitCode, err());
+        List<FakeRuntimeApi.Result> results = api.results();
+        assertEquals(1, results.size(), results.toString());
+        assertEquals("SUCCEEDED", results.get(0).status());
+        assertTrue(
+                results.get(0).message().startsWith("key=" + SECRET + " token=none file="),
+                results.get(0).message());
+        assertEquals(new FakeRuntimeApi.Claim(1, 0), api.claims().get(0), "once claims without waiting");
+        assertTrue(
+                log.text()
+                        .contains("Running executions with the --exec-command through /bin/sh -c: concurrency 1,"
+                                + " timeout 3600 s, output limit 2000 bytes"),
+                log.text());
+        assertFalse(log.text().contains("PACKWRIGHT_EXT_APIKEY"), "the command is not logged");
+    }
+
+    @Test
+    void stopEndsTheRunningExecutionsAndReportsThem() throws Exception {
+        UUID execution = UUID.randomUUID();
+        api.queueExecutions(FakeRuntimeApi.execution(execution, instance, "Long", 5, Map.of()));
+        Path pidFile = temp.resolve("pid");
+        AtomicReference<Agent> agent = new AtomicReference<>();
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        Thread main = new Thread(() -> exitCode.set(Agent.launch(
+                new String[] {
+                    "--api",
+                    api.baseUri().toString(),
+                    "--token",
+                    TOKEN,
+                    "--dir",
+                    temp.toString(),
+                    "--exec-command",
+                    "echo $$ > " + pidFile + "; exec sleep 60"
+                },
+                Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")),
+                new PrintStream(out),
+                new PrintStream(err),
+                new RecordingSleeper().policy(),
+                ExecutionTiming.defaults(),
+                agent::set)));
+        main.start();
+        await("the process runs", TIMEOUT, () -> {
+            try {
+                return Files.exists(pidFile) && !Files.readString(pidFile).isBlank();
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        ProcessHandle process = ProcessHandle.of(
+                        Long.parseLong(Files.readString(pidFile).strip()))
+                .orElseThrow();
+
+        agent.get().stop();
+        main.join(TIMEOUT.toMillis());
+
+        assertFalse(main.isAlive());
+        assertEquals(Agent.EXIT_OK, exitCode.get());
+        assertFalse(process.isAlive(), "the process is stopped with the agent");
+        assertEquals(1, api.results().size(), api.results().toString());
+        assertEquals("FAILED", api.results().get(0).status());
+        assertEquals("the agent stopped", api.results().get(0).message());
     }
 
     @Test
@@ -220,6 +351,12 @@ class AgentTest {
         err.reset();
         assertEquals(Agent.EXIT_USAGE, launch(Map.of(), args), String.join(" ", args));
         assertTrue(err().contains(expected), "expected '" + expected + "' in: " + err());
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] args = Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return args;
     }
 
     private String out() {

@@ -6,7 +6,7 @@ package io.packwright.agent.api;
  * again ({@link ApiUnavailableException}), or give the call up ({@link ApiRejectedException}).
  *
  * <p>Messages carry the HTTP status and at most a bounded problem {@code detail}, never a response
- * body of the deployments endpoint: they are safe to log.
+ * body of the deployments or claim endpoints: they are safe to log.
  */
 public abstract sealed class ApiException extends Exception
         permits TokenRefusedException, RateLimitedException, ApiUnavailableException, ApiRejectedException {

@@ -13,9 +13,11 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +32,8 @@ import java.util.function.IntConsumer;
 /**
  * The runtime endpoints of the Packwright API, faked on the JDK's HTTP server on the loopback
  * address: a desired state with a revision, long-polls that wait for it to change, paging, scripted
- * error answers, and a record of every request and report.
+ * error answers, and a record of every request and report; and executions to claim (long-polls
+ * that wait for one to be queued), heartbeats and results, with scripted answers.
  */
 public final class FakeRuntimeApi implements AutoCloseable {
 
@@ -52,11 +55,21 @@ public final class FakeRuntimeApi implements AutoCloseable {
     private final Set<UUID> goneInstances = new HashSet<>();
     private final List<Request> requests = new ArrayList<>();
     private final List<Report> reports = new ArrayList<>();
+    private final Deque<Map<String, Object>> queuedExecutions = new ArrayDeque<>();
+    private final List<Claim> claims = new ArrayList<>();
+    private final List<UUID> heartbeats = new ArrayList<>();
+    private final Map<UUID, Integer> heartbeatStatus = new HashMap<>();
+    private final Deque<Scripted> scriptedClaims = new ArrayDeque<>();
+    private final Deque<Scripted> scriptedResults = new ArrayDeque<>();
+    private final List<Result> resultAttempts = new ArrayList<>();
+    private final List<Result> results = new ArrayList<>();
+    private Duration lease = Duration.ofSeconds(30);
 
     private FakeRuntimeApi(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         server.setExecutor(executor);
         server.createContext("/api/v1/runtime/deployments", this::handle);
+        server.createContext("/api/v1/runtime/executions", this::handle);
         server.start();
     }
 
@@ -127,6 +140,74 @@ public final class FakeRuntimeApi implements AutoCloseable {
         return List.copyOf(reports);
     }
 
+    /** Queues executions for the next claims and wakes the claims that wait. */
+    @SafeVarargs
+    public final synchronized void queueExecutions(Map<String, Object>... executions) {
+        queuedExecutions.addAll(List.of(executions));
+        notifyAll();
+    }
+
+    /** The lease of the executions claimed from now on (default 30 s). */
+    public synchronized void lease(Duration lease) {
+        this.lease = lease;
+    }
+
+    /** Heartbeats of this execution answer {@code status} instead of {@code 204}. */
+    public synchronized void heartbeatAnswers(UUID executionId, int status) {
+        heartbeatStatus.put(executionId, status);
+    }
+
+    /** The next claim answers this instead of executions. */
+    public synchronized void scriptClaim(int status, Map<String, String> headers, String problemDetail) {
+        scriptedClaims.add(new Scripted(status, headers, problemDetail));
+    }
+
+    /** The next result answers this instead of {@code 204} (and is not recorded). */
+    public synchronized void scriptResult(int status, Map<String, String> headers, String problemDetail) {
+        scriptedResults.add(new Scripted(status, headers, problemDetail));
+    }
+
+    public synchronized List<Claim> claims() {
+        return List.copyOf(claims);
+    }
+
+    public synchronized List<UUID> heartbeats() {
+        return List.copyOf(heartbeats);
+    }
+
+    /** Every result posted, answered 204 or not. */
+    public synchronized List<Result> resultAttempts() {
+        return List.copyOf(resultAttempts);
+    }
+
+    /** The results recorded (answered 204). */
+    public synchronized List<Result> results() {
+        return List.copyOf(results);
+    }
+
+    /** A queued execution of one process of {@code instanceId}, as the claim lists it. */
+    public static Map<String, Object> execution(
+            UUID executionId, UUID instanceId, String componentName, int releaseNumber, Map<String, String> values) {
+        Map<String, Object> execution = new LinkedHashMap<>();
+        execution.put("id", executionId.toString());
+        execution.put("integrationPackInstanceId", instanceId.toString());
+        execution.put(
+                "componentId",
+                UUID.nameUUIDFromBytes(componentName.getBytes(StandardCharsets.UTF_8))
+                        .toString());
+        execution.put("componentName", componentName);
+        execution.put("environmentId", UUID.randomUUID().toString());
+        execution.put("trigger", "SCHEDULE");
+        execution.put("attempt", 1);
+        execution.put("scheduledFor", "2026-12-02T10:15:00Z");
+        execution.put("queuedAt", "2026-12-02T10:15:00.120Z");
+        execution.put("status", "QUEUED");
+        execution.put("releaseNumber", releaseNumber);
+        execution.put("packageVersion", "1." + releaseNumber);
+        execution.put("extensionValues", values);
+        return execution;
+    }
+
     /** Waits until {@code condition} holds; fails the test after {@code timeout}. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -185,7 +266,13 @@ public final class FakeRuntimeApi implements AutoCloseable {
                 problem(exchange, 401, Map.of(), "Unauthorized", "unknown runtime token");
                 return;
             }
-            if (method.equals("GET") && path.equals("/api/v1/runtime/deployments")) {
+            if (method.equals("POST") && path.equals("/api/v1/runtime/executions/claim")) {
+                claim(exchange, JSON.readTree(body));
+            } else if (method.equals("POST") && path.matches("/api/v1/runtime/executions/[^/]+/heartbeat")) {
+                heartbeat(exchange, UUID.fromString(path.split("/")[5]));
+            } else if (method.equals("POST") && path.matches("/api/v1/runtime/executions/[^/]+/result")) {
+                result(exchange, UUID.fromString(path.split("/")[5]), JSON.readTree(body));
+            } else if (method.equals("GET") && path.equals("/api/v1/runtime/deployments")) {
                 getDeployments(exchange, query, ifNoneMatch);
             } else if (method.equals("PUT") && path.startsWith("/api/v1/runtime/deployments/")) {
                 putReport(exchange, UUID.fromString(path.substring(path.lastIndexOf('/') + 1)), body);
@@ -236,6 +323,87 @@ public final class FakeRuntimeApi implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
         }
+    }
+
+    private void claim(HttpExchange exchange, JsonNode request) throws IOException, InterruptedException {
+        int max = request.path("max").asInt();
+        int waitSeconds = request.path("waitSeconds").asInt();
+        Scripted scripted;
+        byte[] answer = null;
+        synchronized (this) {
+            claims.add(new Claim(max, waitSeconds));
+            scripted = scriptedClaims.poll();
+            if (scripted == null) {
+                long deadline =
+                        System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
+                while (queuedExecutions.isEmpty()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    wait(Math.max(1, left / 1_000_000));
+                }
+                List<Map<String, Object>> claimed = new ArrayList<>();
+                Instant now = Instant.now();
+                while (claimed.size() < max && !queuedExecutions.isEmpty()) {
+                    Map<String, Object> execution = new LinkedHashMap<>(queuedExecutions.poll());
+                    execution.put("status", "CLAIMED");
+                    execution.put("claimedAt", now.toString());
+                    execution.put("leaseExpiresAt", now.plus(lease).toString());
+                    claimed.add(execution);
+                }
+                answer = JSON.writeValueAsBytes(Map.of("executions", claimed));
+            }
+        }
+        if (scripted != null) {
+            problem(exchange, scripted.status(), scripted.headers(), "Scripted", scripted.detail());
+            return;
+        }
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    private void heartbeat(HttpExchange exchange, UUID executionId) throws IOException {
+        int status;
+        synchronized (this) {
+            heartbeats.add(executionId);
+            status = heartbeatStatus.getOrDefault(executionId, 204);
+        }
+        if (status == 204) {
+            exchange.sendResponseHeaders(204, -1);
+        } else {
+            problem(
+                    exchange,
+                    status,
+                    Map.of(),
+                    "Conflict",
+                    "This runtime does not hold the execution: stop running it.");
+        }
+    }
+
+    private void result(HttpExchange exchange, UUID executionId, JsonNode body) throws IOException {
+        Result result = new Result(
+                executionId,
+                body.path("status").asText(),
+                Instant.parse(body.path("startedAt").asText()),
+                Instant.parse(body.path("finishedAt").asText()),
+                body.path("message").isNull() ? null : body.path("message").asText());
+        Scripted scripted;
+        synchronized (this) {
+            resultAttempts.add(result);
+            scripted = scriptedResults.poll();
+            if (scripted == null) {
+                results.add(result);
+            }
+        }
+        if (scripted != null) {
+            problem(exchange, scripted.status(), scripted.headers(), "Scripted", scripted.detail());
+            return;
+        }
+        exchange.sendResponseHeaders(204, -1);
     }
 
     private void putReport(HttpExchange exchange, UUID instanceId, byte[] body) throws IOException {
@@ -305,6 +473,12 @@ public final class FakeRuntimeApi implements AutoCloseable {
 
     /** A deployment report as the fake received it. */
     public record Report(UUID instanceId, int releaseNumber, String state, String message) {}
+
+    /** A claim as the fake received it. */
+    public record Claim(int max, int waitSeconds) {}
+
+    /** An execution's result as the fake received it. */
+    public record Result(UUID executionId, String status, Instant startedAt, Instant finishedAt, String message) {}
 
     private record Scripted(int status, Map<String, String> headers, String detail) {}
 }
