@@ -6,12 +6,13 @@ import io.packwright.activities.store.managed.InstanceRepository;
 import io.packwright.activities.store.schedule.ProcessExecution;
 import io.packwright.activities.store.schedule.ProcessExecutionRepository;
 import io.packwright.activities.store.schedule.ProcessExecutionStore;
-import io.packwright.activities.store.schedule.ProcessScheduleRepository;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
+import io.packwright.api.managed.InstanceService;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
+import io.packwright.api.schedules.ProcessScheduleService;
 import io.packwright.workflows.schedule.ProcessLane;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -42,7 +43,7 @@ public class ExecutionService {
 
     private final ProcessExecutionRepository executions;
     private final ProcessExecutionStore store;
-    private final ProcessScheduleRepository schedules;
+    private final ProcessScheduleService processes;
     private final InstanceRepository instances;
     private final ExecutionProperties properties;
     private final Tenancy tenancy;
@@ -51,14 +52,14 @@ public class ExecutionService {
     ExecutionService(
             ProcessExecutionRepository executions,
             ProcessExecutionStore store,
-            ProcessScheduleRepository schedules,
+            ProcessScheduleService processes,
             InstanceRepository instances,
             ExecutionProperties properties,
             Tenancy tenancy,
             Clock clock) {
         this.executions = executions;
         this.store = store;
-        this.schedules = schedules;
+        this.processes = processes;
         this.instances = instances;
         this.properties = properties;
         this.tenancy = tenancy;
@@ -74,18 +75,9 @@ public class ExecutionService {
     public ExecutionResponse runNow(Caller caller, UUID instanceId, RunNowRequest request) {
         UUID account = tenancy.actingFor(caller, request.accountId());
         if (instances.lockOwned(instanceId, account).isEmpty()) {
-            throw instanceNotFound(instanceId);
+            throw InstanceService.instanceNotFound(instanceId);
         }
-        String componentName = schedules
-                .findInstalledProcess(instanceId, request.componentId())
-                .orElseThrow(() -> ApiException.conflict("The component " + request.componentId() + " is not a"
-                        + " PROCESS of the release that the instance " + instanceId + " runs; only its processes"
-                        + " can be run."));
-        if (!schedules.isAttached(instanceId, request.environmentId())) {
-            throw ApiException.conflict("The environment " + request.environmentId() + " is not attached to the"
-                    + " instance " + instanceId + ". Attach it first (POST /api/v1/integration-pack-instances/"
-                    + instanceId + "/environment-attachments).");
-        }
+        String componentName = processes.requireProcess(instanceId, request.componentId(), request.environmentId());
         UUID id = store.queueManual(
                 new ProcessLane(instanceId, request.componentId(), request.environmentId(), null),
                 componentName,
@@ -138,11 +130,6 @@ public class ExecutionService {
                 .map(ExecutionResponse::of)
                 .orElseThrow(() -> ApiException.notFound("The account has no execution " + id + ". List its"
                         + " executions with GET /api/v1/executions."));
-    }
-
-    private static ApiException instanceNotFound(UUID id) {
-        return ApiException.notFound("The account has no integration pack instance " + id + ". List its instances"
-                + " with GET /api/v1/integration-pack-instances.");
     }
 
     private Instant now() {

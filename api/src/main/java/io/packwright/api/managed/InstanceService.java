@@ -444,7 +444,8 @@ public class InstanceService {
         return responses;
     }
 
-    private static ApiException instanceNotFound(UUID id) {
+    /** The 404 of an instance that the account acted for does not have. */
+    public static ApiException instanceNotFound(UUID id) {
         return ApiException.notFound("The account has no integration pack instance " + id + ". List its instances"
                 + " with GET /api/v1/integration-pack-instances.");
     }

@@ -14,6 +14,7 @@ import io.packwright.activities.store.schedule.ProcessSchedule;
 import io.packwright.activities.store.schedule.ProcessScheduleRepository;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
+import io.packwright.api.managed.InstanceService;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
@@ -106,7 +107,7 @@ public class ProcessScheduleService {
             Caller caller, @Nullable UUID accountId, UUID instanceId, PageRequest page) {
         UUID account = tenancy.actingFor(caller, accountId);
         if (instances.findOwned(instanceId, account).isEmpty()) {
-            throw instanceNotFound(instanceId);
+            throw InstanceService.instanceNotFound(instanceId);
         }
         List<ProcessSchedule> rows = schedules.findPage(instanceId, page.after(), page.fetchSize());
         return page.toPage(rows, ProcessSchedule::id, row -> response(row, StoredRule.toRules(read(row.rules()))));
@@ -118,7 +119,7 @@ public class ProcessScheduleService {
             Caller caller, @Nullable UUID accountId, UUID instanceId, UUID componentId, UUID environmentId) {
         UUID account = tenancy.actingFor(caller, accountId);
         if (instances.findOwned(instanceId, account).isEmpty()) {
-            throw instanceNotFound(instanceId);
+            throw InstanceService.instanceNotFound(instanceId);
         }
         ProcessSchedule row = schedules
                 .findLane(instanceId, componentId, environmentId)
@@ -159,13 +160,18 @@ public class ProcessScheduleService {
 
     private void lockInstance(UUID account, UUID instanceId) {
         if (instances.lockOwned(instanceId, account).isEmpty()) {
-            throw instanceNotFound(instanceId);
+            throw InstanceService.instanceNotFound(instanceId);
         }
     }
 
-    /** {@code 409} unless the component is a process of the installed release and the environment attached. */
-    void requireProcess(UUID instanceId, UUID componentId, UUID environmentId) {
-        if (schedules.findInstalledProcess(instanceId, componentId).isEmpty()) {
+    /**
+     * The name of the process {@code componentId} of the instance's installed release: {@code 409}
+     * unless the component is such a process and the environment is attached to the instance. What
+     * a schedule and a run both need; call it in the transaction that locked the instance.
+     */
+    public String requireProcess(UUID instanceId, UUID componentId, UUID environmentId) {
+        String name = schedules.findInstalledProcess(instanceId, componentId).orElse(null);
+        if (name == null) {
             throw ApiException.conflict("The component " + componentId + " is not a PROCESS of the release that the"
                     + " instance " + instanceId + " runs. Only the processes of its installed release can be"
                     + " scheduled or run (GET /api/v1/integration-pack-instances/" + instanceId + ").");
@@ -175,6 +181,7 @@ public class ProcessScheduleService {
                     + instanceId + ". Attach it first (POST /api/v1/integration-pack-instances/" + instanceId
                     + "/environment-attachments).");
         }
+        return name;
     }
 
     private static List<ScheduleRule> rules(List<StoredRule> given) {
@@ -221,11 +228,6 @@ public class ProcessScheduleService {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read stored schedule rules", e);
         }
-    }
-
-    static ApiException instanceNotFound(UUID id) {
-        return ApiException.notFound("The account has no integration pack instance " + id + ". List its instances"
-                + " with GET /api/v1/integration-pack-instances.");
     }
 
     private static ApiException scheduleNotFound(UUID instanceId, UUID componentId, UUID environmentId) {
