@@ -2,7 +2,11 @@ package io.packwright.activities.schedule;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.Serdeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -112,6 +116,24 @@ public record StoredRule(
             case "MONTHLY" -> new ScheduleRule.Monthly(dayOfMonth, LocalTime.parse(at, AT));
             default -> new ScheduleRule.Cron(expression);
         };
+    }
+
+    /** Rules as {@code process_schedules.rules} holds them: a JSON array. */
+    public static String toJson(JsonMapper json, List<StoredRule> rules) {
+        try {
+            return json.writeValueAsString(rules);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write schedule rules", e);
+        }
+    }
+
+    /** The rules of a {@code process_schedules.rules} value. */
+    public static List<StoredRule> fromJson(JsonMapper json, String stored) {
+        try {
+            return json.readValue(stored, Argument.listOf(StoredRule.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read stored schedule rules", e);
+        }
     }
 
     /** The rules a stored list stands for; they were checked when they were stored. */

@@ -15,7 +15,6 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -36,9 +35,6 @@ class DesiredStates {
 
     /** The longest wait a request may ask for. */
     static final int MAX_WAIT_SECONDS = 60;
-
-    /** How long a runtime refused a wait (too many open) is asked to wait before it retries. */
-    private static final Duration RETRY_REFUSED_WAIT = Duration.ofSeconds(5);
 
     private final DesiredStateService states;
     private final DatabaseNotifications notifications;
@@ -91,11 +87,11 @@ class DesiredStates {
         try {
             revision = states.revision(runtime);
         } catch (RuntimeException e) {
-            cancel(woken);
+            RuntimeWaits.cancel(woken);
             throw e;
         }
         if (revision != known) {
-            cancel(woken);
+            RuntimeWaits.cancel(woken);
             return CompletableFuture.completedFuture(ok(states.read(runtime, page)));
         }
         if (woken == null) {
@@ -112,12 +108,7 @@ class DesiredStates {
     private CompletableFuture<HttpResponse<DesiredStateResponse>> woken(
             Wake wake, RuntimeIdentity runtime, long known, PageRequest page, long deadline) {
         if (wake == Wake.REFUSED) {
-            throw new CompletionException(ApiException.tooManyRequests(
-                    "This api process has as many runtimes waiting for changes as it allows"
-                            + " (packwright.notifications.max-waiters). Retry after "
-                            + RETRY_REFUSED_WAIT.toSeconds() + " seconds (Retry-After); the operator can raise the"
-                            + " limit or run more api processes.",
-                    RETRY_REFUSED_WAIT));
+            throw RuntimeWaits.tooManyWaiting();
         }
         if (wake == Wake.NOTIFIED) {
             DesiredStateResponse state = states.read(runtime, page);
@@ -126,12 +117,6 @@ class DesiredStates {
             }
         }
         return poll(runtime, known, page, deadline);
-    }
-
-    private static void cancel(@Nullable CompletableFuture<Wake> woken) {
-        if (woken != null) {
-            woken.cancel(false);
-        }
     }
 
     /**

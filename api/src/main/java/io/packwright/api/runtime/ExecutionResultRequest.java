@@ -2,7 +2,7 @@ package io.packwright.api.runtime;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
-import io.packwright.activities.store.runtime.DeploymentRepository;
+import io.packwright.activities.store.schedule.ProcessExecutionRepository;
 import io.packwright.api.validation.TextRules;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -24,7 +24,7 @@ public record ExecutionResultRequest(
         @NotNull Instant finishedAt,
 
         @Nullable
-        @Size(max = DeploymentRepository.MAX_MESSAGE_LENGTH)
+        @Size(max = ProcessExecutionRepository.MAX_MESSAGE_LENGTH)
         @Pattern(regexp = TextRules.TEXT, message = TextRules.TEXT_MESSAGE)
         String message) {
 

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -34,8 +33,6 @@ import java.util.concurrent.ExecutorService;
  */
 @Singleton
 class RuntimeExecutions {
-
-    private static final Duration RETRY_REFUSED_WAIT = Duration.ofSeconds(5);
 
     private final ProcessExecutionStore store;
     private final DesiredStateService states;
@@ -82,21 +79,17 @@ class RuntimeExecutions {
         try {
             claimed = claimNow(runtime, max);
         } catch (RuntimeException e) {
-            cancel(woken);
+            RuntimeWaits.cancel(woken);
             throw e;
         }
         if (!claimed.executions().isEmpty() || woken == null) {
-            cancel(woken);
+            RuntimeWaits.cancel(woken);
             return CompletableFuture.completedFuture(HttpResponse.ok(claimed));
         }
         return woken.thenComposeAsync(
                 wake -> {
                     if (wake == Wake.REFUSED) {
-                        throw new CompletionException(ApiException.tooManyRequests(
-                                "This api process has as many runtimes waiting as it allows"
-                                        + " (packwright.notifications.max-waiters). Retry after "
-                                        + RETRY_REFUSED_WAIT.toSeconds() + " seconds (Retry-After).",
-                                RETRY_REFUSED_WAIT));
+                        throw RuntimeWaits.tooManyWaiting();
                     }
                     return poll(runtime, max, deadline);
                 },
@@ -176,12 +169,6 @@ class RuntimeExecutions {
         return ApiException.conflict("This runtime does not hold the execution " + id + " (it is "
                 + ("CLAIMED_BY_ANOTHER".equals(status) ? "claimed by another runtime" : status)
                 + "): stop running it.");
-    }
-
-    private static void cancel(CompletableFuture<Wake> woken) {
-        if (woken != null) {
-            woken.cancel(false);
-        }
     }
 
     private Instant now() {

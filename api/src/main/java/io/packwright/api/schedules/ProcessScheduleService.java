@@ -1,7 +1,6 @@
 package io.packwright.api.schedules;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.packwright.activities.schedule.ScheduleRule;
 import io.packwright.activities.schedule.ScheduleRules;
@@ -21,8 +20,6 @@ import io.packwright.api.problem.ApiException;
 import io.packwright.api.problem.FieldError;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -215,19 +212,11 @@ public class ProcessScheduleService {
     }
 
     private String write(List<StoredRule> rules) {
-        try {
-            return json.writeValueAsString(rules);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write schedule rules", e);
-        }
+        return StoredRule.toJson(json, rules);
     }
 
     private List<StoredRule> read(String rules) {
-        try {
-            return json.readValue(rules, Argument.listOf(StoredRule.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read stored schedule rules", e);
-        }
+        return StoredRule.fromJson(json, rules);
     }
 
     private static ApiException scheduleNotFound(UUID instanceId, UUID componentId, UUID environmentId) {

@@ -19,11 +19,18 @@ import java.util.UUID;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface ProcessExecutionRepository extends GenericRepository<EnvironmentEntity, UUID> {
 
-    /** The columns of {@link ProcessExecution} for the executions {@code x}. */
-    String EXECUTION = """
+    /** The longest message an execution may carry. */
+    int MAX_MESSAGE_LENGTH = 2000;
+
+    /** The select list of {@link ProcessExecution} for the executions {@code x}. */
+    String EXECUTION_COLUMNS = """
             SELECT x.id, x.account_id, x.integration_pack_instance_id, x.component_id, x.component_name,
                    x.environment_id, x.trigger, x.attempt, x.scheduled_for, x.queued_at, x.claimed_at, x.started_at,
-                   x.finished_at, x.status, x.release_number, x.package_version, x.message
+                   x.finished_at, x.status, x.release_number, x.package_version, x.message""";
+
+    /** {@link #EXECUTION_COLUMNS} of all executions {@code x}. */
+    String EXECUTION = EXECUTION_COLUMNS + """
+
             FROM process_executions x
             """;
 

@@ -1,7 +1,6 @@
 package io.packwright.activities.store.schedule;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.type.Argument;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.transaction.TransactionOperations;
@@ -12,8 +11,6 @@ import io.packwright.activities.store.notify.NotificationChannel;
 import io.packwright.workflows.schedule.LanePlan;
 import io.packwright.workflows.schedule.ProcessLane;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -79,11 +76,10 @@ public class ProcessExecutionStore {
             + " FROM process_executions WHERE " + LANE
             + " AND status IN ('FAILED', 'TIMED_OUT') AND attempt <= max_retries AND NOT retry_queued) due";
 
-    /** The columns of {@link ProcessExecution} for the executions {@code x}. */
-    private static final String EXECUTION_COLUMNS = """
-            SELECT x.id, x.account_id, x.integration_pack_instance_id, x.component_id, x.component_name,
-                   x.environment_id, x.trigger, x.attempt, x.scheduled_for, x.queued_at, x.claimed_at, x.started_at,
-                   x.finished_at, x.status, x.release_number, x.package_version, x.message""";
+    /** The lane's queued and running executions, counted for the overlap policy. */
+    private static final String OPEN = "SELECT count(*) FILTER (WHERE status = 'QUEUED') AS queued,"
+            + " count(*) FILTER (WHERE status = 'CLAIMED') AS running FROM process_executions WHERE " + LANE
+            + " AND status IN ('QUEUED', 'CLAIMED')";
 
     private static final String SCHEDULE = """
             SELECT s.id, s.enabled, s.time_zone, s.rules::text AS rules, s.overlap, s.max_retries,
@@ -109,7 +105,7 @@ public class ProcessExecutionStore {
         return transactions.executeWrite(tx -> {
             sweep(lane, now, startWindow);
             Instant after = lane.cursor() == null || lane.cursor().isBefore(now) ? now : lane.cursor();
-            return planFrom(lane, after, now);
+            return planFrom(lane, schedule(lane, ""), after, now);
         });
     }
 
@@ -123,7 +119,7 @@ public class ProcessExecutionStore {
                     && schedule.get().componentName() != null) {
                 record(lane, schedule.get(), scheduledFor, now, startWindow);
             }
-            return planFrom(lane, scheduledFor.isBefore(now) ? now : scheduledFor, now);
+            return planFrom(lane, schedule, scheduledFor.isBefore(now) ? now : scheduledFor, now);
         });
     }
 
@@ -231,7 +227,8 @@ public class ProcessExecutionStore {
                     WHERE x.id = picked.id AND i.id = x.integration_pack_instance_id AND r.id = i.installed_release_id
                       AND rc.release_id = r.id AND rc.component_id = x.component_id
                     RETURNING x.*)
-                """ + EXECUTION_COLUMNS + " FROM claimed x ORDER BY x.scheduled_for, x.id", statement -> {
+                """ + ProcessExecutionRepository.EXECUTION_COLUMNS + " FROM claimed x ORDER BY x.scheduled_for, x.id",
+                statement -> {
                     Timestamp at = Timestamp.from(now);
                     bind(statement, environmentId, at, at, max, at, runtimeId, Timestamp.from(now.plus(lease)));
                     return executions(statement);
@@ -378,8 +375,15 @@ public class ProcessExecutionStore {
 
     /** The overlap policy decides whether the fire is queued or skipped. */
     private void record(ProcessLane lane, Schedule schedule, Instant scheduledFor, Instant now, Duration startWindow) {
-        long queued = count("SELECT count(*) FROM process_executions WHERE " + LANE + " AND status = 'QUEUED'", lane);
-        long running = count("SELECT count(*) FROM process_executions WHERE " + LANE + " AND status = 'CLAIMED'", lane);
+        long[] open = jdbc.prepareStatement(OPEN, statement -> {
+            bind(statement, lane.instanceId(), lane.componentId(), lane.environmentId());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return new long[] {rows.getLong("queued"), rows.getLong("running")};
+            }
+        });
+        long queued = open[0];
+        long running = open[1];
         boolean skip = switch (schedule.overlap()) {
             case "SKIP" -> queued + running > 0;
             case "BUFFER_ONE" -> queued > 0;
@@ -428,10 +432,11 @@ public class ProcessExecutionStore {
         });
     }
 
-    private LanePlan planFrom(ProcessLane lane, Instant after, Instant now) {
-        Optional<Schedule> schedule = schedule(lane, "");
+    /** The plan of the lane whose schedule (as this transaction read it) is {@code schedule}. */
+    private LanePlan planFrom(ProcessLane lane, Optional<Schedule> schedule, Instant after, Instant now) {
         Instant nextFire = schedule.filter(Schedule::enabled)
-                .map(s -> ScheduleRules.next(StoredRule.toRules(rules(s.rules())), ZoneId.of(s.timeZone()), after))
+                .map(s -> ScheduleRules.next(
+                        StoredRule.toRules(StoredRule.fromJson(json, s.rules())), ZoneId.of(s.timeZone()), after))
                 .orElse(null);
         return jdbc.prepareStatement(NEXT_CHECK, statement -> {
             for (int i = 0; i < 2; i++) {
@@ -470,24 +475,6 @@ public class ProcessExecutionStore {
                         rows.getObject("account_id", UUID.class),
                         rows.getObject("integration_pack_id", UUID.class),
                         rows.getString("component_name")));
-            }
-        });
-    }
-
-    private List<StoredRule> rules(String stored) {
-        try {
-            return json.readValue(stored, Argument.listOf(StoredRule.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read stored schedule rules", e);
-        }
-    }
-
-    private long count(String sql, ProcessLane lane) {
-        return jdbc.prepareStatement(sql, statement -> {
-            bind(statement, lane.instanceId(), lane.componentId(), lane.environmentId());
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
             }
         });
     }
