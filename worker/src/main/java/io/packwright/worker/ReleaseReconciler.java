@@ -19,11 +19,12 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,46 +133,14 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
             // a start now could meet a Temporal without the attributes; the next pass registers first
             return new Pass(0, 0, 0, false);
         }
-        int started = 0;
-        int alreadyStarted = 0;
-        int failed = 0;
-        UUID after = null;
-        List<OpenRelease> page;
-        do {
-            UUID cursor = after;
-            page = transactions.executeRead(status -> store.findPage(cursor, pageSize));
-            for (OpenRelease open : page) {
-                if (stopping) {
-                    return new Pass(started, alreadyStarted, failed, false);
-                }
-                try {
-                    if (starter.start(open.release(), open.status())) {
-                        started++;
-                    } else {
-                        alreadyStarted++;
-                    }
-                } catch (RuntimeException e) {
-                    failed++;
-                    LOG.warn(
-                            "Could not start the workflow {} of open release {}; the next reconciliation retries"
-                                    + " it: {}",
-                            open.release().workflowId(),
-                            open.release().releaseId(),
-                            e.toString());
-                    if (UNREACHABLE.contains(Status.fromThrowable(e).getCode()) && !temporalReachable()) {
-                        LOG.warn(
-                                "Temporal at {} became unreachable: the remaining open releases are left for the next"
-                                        + " reconciliation",
-                                temporalAddress);
-                        return log(new Pass(started, alreadyStarted, failed, false));
-                    }
-                }
-            }
-            if (!page.isEmpty()) {
-                after = page.get(page.size() - 1).release().releaseId();
-            }
-        } while (page.size() == pageSize);
-        return log(new Pass(started, alreadyStarted, failed, true));
+        return this.<OpenRelease>startAll(
+                "open releases",
+                pageSize,
+                last -> transactions.executeRead(status ->
+                        store.findPage(last == null ? null : last.release().releaseId(), pageSize)),
+                open -> starter.start(open.release(), open.status()),
+                open -> "the workflow " + open.release().workflowId() + " of open release "
+                        + open.release().releaseId());
     }
 
     /** How many passes ended (completely or not), for tests and diagnostics. */
@@ -188,19 +157,39 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
         if (!temporalReachable()) {
             return new Pass(0, 0, 0, false);
         }
+        return this.<ProcessLane>startAll(
+                "process lanes",
+                pageSize,
+                last -> lanes.liveLanes(last, pageSize),
+                laneWorkflows::start,
+                lane -> "the workflow of process lane " + lane);
+    }
+
+    /**
+     * Starts the workflow of every item, page by page: {@code nextPage} reads the page after the last
+     * item of the previous one ({@code null} for the first), {@code start} starts one item's
+     * workflow unless it runs. A failed start is logged and the pass goes on, unless Temporal became
+     * unreachable: then the pass ends, incomplete.
+     */
+    private <T> Pass startAll(
+            String what,
+            int pageSize,
+            Function<T, List<T>> nextPage,
+            Predicate<T> start,
+            Function<T, String> describe) {
         int started = 0;
         int alreadyStarted = 0;
         int failed = 0;
-        ProcessLane after = null;
-        List<ProcessLane> page;
+        T last = null;
+        List<T> page;
         do {
-            page = lanes.liveLanes(after, pageSize);
-            for (ProcessLane lane : page) {
+            page = nextPage.apply(last);
+            for (T item : page) {
                 if (stopping) {
                     return new Pass(started, alreadyStarted, failed, false);
                 }
                 try {
-                    if (laneWorkflows.start(lane)) {
+                    if (start.test(item)) {
                         started++;
                     } else {
                         alreadyStarted++;
@@ -208,26 +197,24 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
                 } catch (RuntimeException e) {
                     failed++;
                     LOG.warn(
-                            "Could not start the workflow of process lane {}; the next reconciliation retries it: {}",
-                            lane,
+                            "Could not start {}; the next reconciliation retries it: {}",
+                            describe.apply(item),
                             e.toString());
                     if (UNREACHABLE.contains(Status.fromThrowable(e).getCode()) && !temporalReachable()) {
-                        return new Pass(started, alreadyStarted, failed, false);
+                        LOG.warn(
+                                "Temporal at {} became unreachable: the remaining {} are left for the next"
+                                        + " reconciliation",
+                                temporalAddress,
+                                what);
+                        return log(what, new Pass(started, alreadyStarted, failed, false));
                     }
                 }
             }
             if (!page.isEmpty()) {
-                after = page.get(page.size() - 1);
+                last = page.get(page.size() - 1);
             }
         } while (page.size() == pageSize);
-        if (started > 0 || failed > 0) {
-            LOG.info(
-                    "Reconciled process lanes: {} workflow(s) started, {} already running, {} failed",
-                    started,
-                    alreadyStarted,
-                    failed);
-        }
-        return new Pass(started, alreadyStarted, failed, true);
+        return log(what, new Pass(started, alreadyStarted, failed, true));
     }
 
     private void passOrLog() {
@@ -251,15 +238,16 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
         }
     }
 
-    private static Pass log(Pass pass) {
+    private static Pass log(String what, Pass pass) {
         if (pass.started() > 0 || pass.failed() > 0) {
             LOG.info(
-                    "Reconciled open releases: {} workflow(s) started, {} already running, {} failed",
+                    "Reconciled {}: {} workflow(s) started, {} already running, {} failed",
+                    what,
                     pass.started(),
                     pass.alreadyStarted(),
                     pass.failed());
         } else {
-            LOG.debug("Reconciled open releases: all {} workflow(s) already running", pass.alreadyStarted());
+            LOG.debug("Reconciled {}: all {} workflow(s) already running", what, pass.alreadyStarted());
         }
         return pass;
     }
