@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
-import io.packwright.activities.store.Ids;
 import io.packwright.activities.store.TestDatabase;
 import io.packwright.activities.store.TestDatabases;
 import io.packwright.activities.store.release.ReleaseRows;
 import io.packwright.workflows.schedule.LanePlan;
 import io.packwright.workflows.schedule.ProcessLane;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +40,7 @@ class ProcessExecutionStoreTest {
     private ProcessExecutionStore store;
     private Connection db;
     private ReleaseRows rows;
+    private LaneRows lanes;
 
     @BeforeAll
     void start() throws SQLException {
@@ -51,6 +48,7 @@ class ProcessExecutionStoreTest {
         store = context.getBean(ProcessExecutionStore.class);
         db = database.connect();
         rows = new ReleaseRows(db);
+        lanes = new LaneRows(db);
     }
 
     @AfterAll
@@ -59,74 +57,8 @@ class ProcessExecutionStoreTest {
         context.close();
     }
 
-    /** A lane: an instance on a release with one process, attached to an environment. */
-    private ProcessLane lane() throws SQLException {
-        ReleaseRows.Pack pack = rows.pack();
-        rows.declares(pack, pack.first());
-        UUID component = rows.ids("SELECT component_id FROM release_components WHERE release_id = ?", pack.first())
-                .get(0);
-        UUID instance = rows.instance(pack, pack.first());
-        UUID environment = Ids.next();
-        rows.exec(
-                "INSERT INTO environments (id, account_id, name, classification, created_at) VALUES (?, ?, ?, 'PROD', ?)",
-                environment,
-                pack.account(),
-                "env " + environment,
-                ReleaseRows.BEFORE);
-        rows.exec(
-                "INSERT INTO environment_attachments VALUES (?, ?, ?, ?)",
-                Ids.next(),
-                environment,
-                instance,
-                ReleaseRows.BEFORE);
-        return new ProcessLane(instance, component, environment, null);
-    }
-
-    private void schedule(ProcessLane lane, String rules, String zone, String overlap, int maxRetries)
-            throws SQLException {
-        rows.exec(
-                """
-                INSERT INTO process_schedules (id, integration_pack_instance_id, component_id, environment_id,
-                                               account_id, enabled, time_zone, rules, max_retries, retry_delay_minutes,
-                                               overlap, created_at, updated_at)
-                SELECT ?, i.id, ?, ?, i.account_id, true, ?, CAST(? AS jsonb), ?, 5, ?, ?, ?
-                FROM integration_pack_instances i WHERE i.id = ?""",
-                Ids.next(),
-                lane.componentId(),
-                lane.environmentId(),
-                zone,
-                rules,
-                maxRetries,
-                overlap,
-                ReleaseRows.BEFORE,
-                ReleaseRows.BEFORE,
-                lane.instanceId());
-    }
-
     private void everyMinute(ProcessLane lane, String overlap, int maxRetries) throws SQLException {
-        schedule(lane, "[{\"kind\":\"EVERY_MINUTES\",\"every\":1}]", "UTC", overlap, maxRetries);
-    }
-
-    private record Row(String status, String trigger, int attempt, Instant scheduledFor, String message) {}
-
-    private List<Row> executions(ProcessLane lane) throws SQLException {
-        List<Row> found = new ArrayList<>();
-        try (PreparedStatement statement = db.prepareStatement("""
-                SELECT status, trigger, attempt, scheduled_for, message FROM process_executions
-                WHERE integration_pack_instance_id = ? ORDER BY scheduled_for, attempt, queued_at""")) {
-            statement.setObject(1, lane.instanceId());
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    found.add(new Row(
-                            result.getString(1),
-                            result.getString(2),
-                            result.getInt(3),
-                            result.getTimestamp(4).toInstant(),
-                            result.getString(5)));
-                }
-            }
-        }
-        return found;
+        lanes.schedule(lane, "[{\"kind\":\"EVERY_MINUTES\",\"every\":1}]", "UTC", overlap, maxRetries);
     }
 
     private void claimAll(ProcessLane lane, Instant at) {
@@ -135,13 +67,13 @@ class ProcessExecutionStoreTest {
 
     @Test
     void aFireIsRecordedOnceAndPlansTheNextOne() throws SQLException {
-        ProcessLane lane = lane();
+        ProcessLane lane = lanes.lane();
         everyMinute(lane, "ALLOW", 0);
         Instant fire = NOW.plus(Duration.ofMinutes(1));
         LanePlan plan = store.fire(lane.at(fire), fire, fire.plusMillis(20), WINDOW);
         store.fire(lane.at(fire), fire, fire.plusMillis(40), WINDOW);
 
-        assertEquals(List.of(new Row("QUEUED", "SCHEDULE", 1, fire, null)), executions(lane));
+        assertEquals(List.of(new LaneRows.Row("QUEUED", "SCHEDULE", 1, fire, null)), lanes.executions(lane));
         assertEquals(fire.plus(Duration.ofMinutes(1)), plan.nextFire());
         assertEquals(fire.plus(WINDOW), plan.nextCheck(), "it wakes for the start deadline");
         assertTrue(plan.live());
@@ -150,7 +82,7 @@ class ProcessExecutionStoreTest {
     @Test
     void theOverlapPolicyDecidesWhetherAFireIsQueuedOrSkipped() throws SQLException {
         for (String overlap : List.of("SKIP", "BUFFER_ONE", "ALLOW")) {
-            ProcessLane lane = lane();
+            ProcessLane lane = lanes.lane();
             everyMinute(lane, overlap, 0);
             Instant first = NOW.plus(Duration.ofMinutes(1));
             Instant second = first.plus(Duration.ofMinutes(1));
@@ -159,7 +91,8 @@ class ProcessExecutionStoreTest {
             claimAll(lane, first.plusSeconds(1));
             store.fire(lane, second, second, WINDOW);
             store.fire(lane, third, third, WINDOW);
-            List<String> statuses = executions(lane).stream().map(Row::status).toList();
+            List<String> statuses =
+                    lanes.executions(lane).stream().map(LaneRows.Row::status).toList();
             switch (overlap) {
                 case "SKIP" -> assertEquals(List.of("CLAIMED", "SKIPPED", "SKIPPED"), statuses, overlap);
                 case "BUFFER_ONE" -> assertEquals(List.of("CLAIMED", "QUEUED", "SKIPPED"), statuses, overlap);
@@ -170,19 +103,19 @@ class ProcessExecutionStoreTest {
 
     @Test
     void afterAnOutageOnlyTheFiredMissedRunCountsAndThePlanGoesOnFromNow() throws SQLException {
-        ProcessLane lane = lane();
+        ProcessLane lane = lanes.lane();
         everyMinute(lane, "ALLOW", 0);
         Instant missed = NOW.plus(Duration.ofMinutes(1));
         Instant back = missed.plus(Duration.ofMinutes(30)).plusSeconds(10);
         LanePlan plan = store.fire(lane.at(missed), missed, back, WINDOW);
 
-        assertEquals(1, executions(lane).size(), "one missed run, not thirty");
+        assertEquals(1, lanes.executions(lane).size(), "one missed run, not thirty");
         assertEquals(back.plusSeconds(50), plan.nextFire(), "the next fire is the next minute after now");
     }
 
     @Test
     void deadlinesMakeRunsMissedAndTimedOut() throws SQLException {
-        ProcessLane lane = lane();
+        ProcessLane lane = lanes.lane();
         everyMinute(lane, "ALLOW", 0);
         Instant first = NOW.plus(Duration.ofMinutes(1));
         Instant second = first.plus(Duration.ofMinutes(1));
@@ -194,7 +127,7 @@ class ProcessExecutionStoreTest {
         assertEquals(first.plusSeconds(1).plus(Duration.ofMinutes(2)), early.nextCheck(), "the lease ends first");
         store.plan(lane.at(second), second.plus(WINDOW), WINDOW);
 
-        List<Row> found = executions(lane);
+        List<LaneRows.Row> found = lanes.executions(lane);
         assertEquals("TIMED_OUT", found.get(0).status());
         assertTrue(found.get(0).message().contains("heartbeat"), found::toString);
         assertEquals("MISSED", found.get(1).status());
@@ -203,7 +136,7 @@ class ProcessExecutionStoreTest {
 
     @Test
     void aFailedRunIsRetriedAsOftenAsTheScheduleSaysOnceEach() throws SQLException {
-        ProcessLane lane = lane();
+        ProcessLane lane = lanes.lane();
         everyMinute(lane, "ALLOW", 1);
         Instant fire = NOW.plus(Duration.ofMinutes(1));
         store.fire(lane, fire, fire, WINDOW);
@@ -215,13 +148,13 @@ class ProcessExecutionStoreTest {
         store.result(first, lane.environmentId(), runtime, "FAILED", fire.plusSeconds(2), failedAt, "exit 1");
 
         LanePlan waiting = store.plan(lane.at(fire), failedAt.plus(Duration.ofMinutes(4)), WINDOW);
-        assertEquals(1, executions(lane).size(), "no retry before its delay");
+        assertEquals(1, lanes.executions(lane).size(), "no retry before its delay");
         assertEquals(failedAt.plus(Duration.ofMinutes(5)), waiting.nextCheck());
         store.plan(lane.at(fire), failedAt.plus(Duration.ofMinutes(5)), WINDOW);
         store.plan(lane.at(fire), failedAt.plus(Duration.ofMinutes(6)), WINDOW);
-        List<Row> found = executions(lane);
+        List<LaneRows.Row> found = lanes.executions(lane);
         assertEquals(2, found.size(), found::toString);
-        assertEquals(new Row("QUEUED", "RETRY", 2, failedAt.plus(Duration.ofMinutes(5)), null), found.get(1));
+        assertEquals(new LaneRows.Row("QUEUED", "RETRY", 2, failedAt.plus(Duration.ofMinutes(5)), null), found.get(1));
 
         Instant retryClaimed = failedAt.plus(Duration.ofMinutes(6));
         UUID retry = store.claim(lane.environmentId(), runtime, 1, retryClaimed, Duration.ofMinutes(2))
@@ -230,19 +163,19 @@ class ProcessExecutionStoreTest {
         store.result(
                 retry, lane.environmentId(), runtime, "FAILED", retryClaimed, retryClaimed.plusSeconds(1), "again");
         store.plan(lane.at(fire), retryClaimed.plus(Duration.ofHours(1)), WINDOW);
-        assertEquals(2, executions(lane).size(), "maxRetries 1: the retry is not retried");
+        assertEquals(2, lanes.executions(lane).size(), "maxRetries 1: the retry is not retried");
     }
 
     @Test
     void aDisabledOrDeletedScheduleFiresNothingAndALaneWithoutAnythingEnds() throws SQLException {
-        ProcessLane lane = lane();
+        ProcessLane lane = lanes.lane();
         everyMinute(lane, "ALLOW", 0);
         rows.exec(
                 "UPDATE process_schedules SET enabled = false WHERE integration_pack_instance_id = ?",
                 lane.instanceId());
         Instant fire = NOW.plus(Duration.ofMinutes(1));
         LanePlan disabled = store.fire(lane, fire, fire, WINDOW);
-        assertEquals(List.of(), executions(lane));
+        assertEquals(List.of(), lanes.executions(lane));
         assertNull(disabled.nextFire());
         assertTrue(disabled.live(), "a disabled schedule keeps its workflow waiting for a change");
 
@@ -253,8 +186,8 @@ class ProcessExecutionStoreTest {
 
     @Test
     void theScheduleFiresInItsZoneAndASkippedLocalTimeAtTheTransition() throws SQLException {
-        ProcessLane lane = lane();
-        schedule(lane, "[{\"kind\":\"DAILY\",\"at\":\"02:30\"}]", "Europe/Berlin", "ALLOW", 0);
+        ProcessLane lane = lanes.lane();
+        lanes.schedule(lane, "[{\"kind\":\"DAILY\",\"at\":\"02:30\"}]", "Europe/Berlin", "ALLOW", 0);
         // 2026-03-29 02:30 does not exist in Berlin: clocks jump from 02:00 CET to 03:00 CEST (01:00Z)
         LanePlan plan = store.plan(
                 lane.at(Instant.parse("2026-03-28T12:00:00Z")), Instant.parse("2026-03-28T12:00:00Z"), WINDOW);
