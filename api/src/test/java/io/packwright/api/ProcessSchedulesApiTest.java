@@ -487,6 +487,57 @@ class ProcessSchedulesApiTest extends ReleaseWorkerApiTestBase {
     }
 
     @Test
+    void uninstallingRemovesTheSchedulesAndCancelsQueuedRuns() {
+        World world = new World();
+        String path = world.schedule(world.process, world.environment);
+        assertEquals(
+                200,
+                api.put(path, Tokens.account(world.customer), daily("09:00", List.of()))
+                        .status());
+        String queued = world.runNow().string("id");
+        assertEquals(
+                204,
+                api.delete("/api/v1/integration-pack-instances/" + world.instance, Tokens.account(world.customer))
+                        .status());
+        assertEquals(
+                0,
+                count("SELECT count(*) FROM process_schedules WHERE integration_pack_instance_id = '" + world.instance
+                        + "'"));
+        ApiResponse cancelled = api.get("/api/v1/executions/" + queued, Tokens.account(world.customer));
+        assertEquals("CANCELLED", cancelled.string("status"), cancelled::toString);
+    }
+
+    @Test
+    void deletingThePackRemovesItsSchedulesAndExecutions() throws InterruptedException {
+        World world = new World();
+        assertEquals(
+                200,
+                api.put(
+                                world.schedule(world.process, world.environment),
+                                Tokens.account(world.customer),
+                                daily("09:00", List.of()))
+                        .status());
+        String queued = world.runNow().string("id");
+        String executions = "SELECT count(*) FROM process_executions WHERE integration_pack_id = '" + world.pack + "'";
+        String schedules =
+                "SELECT count(*) FROM process_schedules WHERE integration_pack_instance_id = '" + world.instance + "'";
+        assertEquals(1, count(executions));
+        assertEquals(1, count(schedules));
+
+        assertEquals(
+                204,
+                api.delete("/api/v1/integration-packs/" + world.pack, Tokens.account(world.partner))
+                        .status());
+        assertProblem(404, api.get("/api/v1/executions/" + queued, Tokens.account(world.customer)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while ((count(executions) > 0 || count(schedules) > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0, count(executions), "the pack's clean-up removes its executions");
+        assertEquals(0, count(schedules), "and its schedules");
+    }
+
+    @Test
     void aReleaseThatDropsTheProcessDisablesItsSchedulesForGood() {
         World world = new World();
         String path = world.schedule(world.process, world.environment);

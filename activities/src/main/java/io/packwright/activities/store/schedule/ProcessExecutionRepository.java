@@ -28,10 +28,14 @@ public interface ProcessExecutionRepository extends GenericRepository<Environmen
                    x.environment_id, x.trigger, x.attempt, x.scheduled_for, x.queued_at, x.claimed_at, x.started_at,
                    x.finished_at, x.status, x.release_number, x.package_version, x.message""";
 
-    /** {@link #EXECUTION_COLUMNS} of all executions {@code x}. */
+    /**
+     * {@link #EXECUTION_COLUMNS} of the executions {@code x} of live packs: a deleted pack's are gone
+     * for clients at once, before its clean-up removes them.
+     */
     String EXECUTION = EXECUTION_COLUMNS + """
 
             FROM process_executions x
+            JOIN integration_packs p ON p.id = x.integration_pack_id AND p.deleted_at IS NULL
             """;
 
     /** The account's execution {@code id}. */
@@ -65,6 +69,7 @@ public interface ProcessExecutionRepository extends GenericRepository<Environmen
      */
     @Query("""
             UPDATE process_executions SET status = 'CANCELLED', finished_at = :now, message = 'cancelled by the account'
-            WHERE id = :id AND account_id = :accountId AND status = 'QUEUED'""")
+            WHERE id = :id AND account_id = :accountId AND status = 'QUEUED'
+              AND integration_pack_id IN (SELECT id FROM integration_packs WHERE deleted_at IS NULL)""")
     int cancelQueued(UUID id, UUID accountId, Instant now);
 }
