@@ -10,13 +10,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -220,6 +223,32 @@ final class EndToEndApi {
         } while (System.nanoTime() < deadline);
         return fail("release " + id(release) + " not " + what + " within " + patience.toSeconds() + " s: " + seen
                 + "\nworker log:\n" + stack.worker().logTail(60));
+    }
+
+    // --- process executions ---
+
+    /**
+     * Every execution that {@code account} sees through {@code GET /api/v1/executions} with {@code
+     * filters} ({@code integrationPackInstanceId}, {@code environmentId}, {@code status}), newest
+     * first, read page by page.
+     */
+    List<JsonNode> executions(UUID account, Map<String, String> filters) {
+        StringBuilder query = new StringBuilder("/api/v1/executions?limit=500");
+        filters.forEach((name, value) ->
+                query.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        List<JsonNode> executions = new ArrayList<>();
+        String pageToken = null;
+        do {
+            String path = pageToken == null
+                    ? query.toString()
+                    : query + "&pageToken=" + URLEncoder.encode(pageToken, StandardCharsets.UTF_8);
+            JsonNode page = call("GET", path, token(account), null, 200);
+            page.path("items").forEach(executions::add);
+            pageToken = page.path("nextPageToken").isTextual()
+                    ? page.path("nextPageToken").asText()
+                    : null;
+        } while (pageToken != null);
+        return executions;
     }
 
     static UUID createdId(JsonNode created) {
