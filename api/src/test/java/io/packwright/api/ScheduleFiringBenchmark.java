@@ -213,12 +213,33 @@ class ScheduleFiringBenchmark {
         String perMinute = perMinute(database, from, to);
         long actions = 0;
         WorkflowClient client = context.getBean(WorkflowClient.class);
+        // where a fire's lateness goes: the server firing the timer, a worker taking the task, the task
+        List<Long> timerLag = new ArrayList<>();
+        List<Long> pickUpLag = new ArrayList<>();
+        List<Long> taskTime = new ArrayList<>();
         for (Lane lane : lanes) {
             ProcessLane l = lane.lane();
+            Instant timerFired = null;
+            Instant taskStarted = null;
             for (HistoryEvent event : client.fetchHistory(
                             ProcessScheduleWorkflow.workflowId(l.instanceId(), l.componentId(), l.environmentId()))
                     .getEvents()) {
                 EventType type = event.getEventType();
+                Instant at = Instant.ofEpochSecond(
+                        event.getEventTime().getSeconds(), event.getEventTime().getNanos());
+                if (type == EventType.EVENT_TYPE_TIMER_FIRED && !at.isBefore(from) && !at.isAfter(to.plusSeconds(59))) {
+                    timerFired = at;
+                    // every schedule fires on the minute
+                    timerLag.add(Duration.between(at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), at)
+                            .toNanos());
+                } else if (type == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED && timerFired != null) {
+                    taskStarted = at;
+                    pickUpLag.add(Duration.between(timerFired, at).toNanos());
+                    timerFired = null;
+                } else if (type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && taskStarted != null) {
+                    taskTime.add(Duration.between(taskStarted, at).toNanos());
+                    taskStarted = null;
+                }
                 // a local activity's result is a marker; it is billed like an activity
                 if (type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED
                         || type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
@@ -229,11 +250,16 @@ class ScheduleFiringBenchmark {
                 }
             }
         }
+        Collections.sort(timerLag);
+        Collections.sort(pickUpLag);
+        Collections.sort(taskTime);
         long allFires = count(database, "SELECT count(*) FROM process_executions WHERE trigger = 'SCHEDULE'");
         return String.format(
                 "schedule_firing schedules=%d minutes=%d expected_fires=%d fires_in_window=%d lost=%d duplicated=%d"
                         + " lateness_p50_ms=%.1f lateness_p99_ms=%.1f lateness_max_ms=%.1f actions_per_fire=%.1f"
-                        + " heap_peak_mib=%d claimed=%d reported=%d unexpected_answers=%d fires_per_minute=%s",
+                        + " heap_peak_mib=%d claimed=%d reported=%d unexpected_answers=%d fires_and_p99_ms_per_minute=%s"
+                        + " timer_lag_p50_ms=%.1f timer_lag_p99_ms=%.1f pick_up_p50_ms=%.1f pick_up_p99_ms=%.1f"
+                        + " task_p50_ms=%.1f task_p99_ms=%.1f",
                 lanes.size(),
                 MINUTES,
                 expected,
@@ -248,22 +274,31 @@ class ScheduleFiringBenchmark {
                 claimed.get(),
                 reported.get(),
                 unexpected.get(),
-                perMinute);
+                perMinute,
+                Benchmarks.percentileMillis(timerLag, 0.50),
+                Benchmarks.percentileMillis(timerLag, 0.99),
+                Benchmarks.percentileMillis(pickUpLag, 0.50),
+                Benchmarks.percentileMillis(pickUpLag, 0.99),
+                Benchmarks.percentileMillis(taskTime, 0.50),
+                Benchmarks.percentileMillis(taskTime, 0.99));
     }
 
-    /** Fires recorded per minute of the window, as {@code n,n,n}. */
+    /** Fires recorded per minute of the window and their p99 lateness, as {@code n:ms,n:ms}. */
     private static String perMinute(TestDatabase database, Instant from, Instant to) throws Exception {
         List<String> counts = new ArrayList<>();
         try (Connection connection = database.connect();
                 PreparedStatement statement = connection.prepareStatement("""
                         SELECT m, (SELECT count(*) FROM process_executions
-                                   WHERE trigger = 'SCHEDULE' AND scheduled_for = m)
+                                   WHERE trigger = 'SCHEDULE' AND scheduled_for = m),
+                                  (SELECT percentile_cont(0.99) WITHIN GROUP (
+                                          ORDER BY extract(epoch FROM queued_at - scheduled_for) * 1000)
+                                   FROM process_executions WHERE trigger = 'SCHEDULE' AND scheduled_for = m)
                         FROM generate_series(?::timestamptz, ?::timestamptz, interval '1 minute') m ORDER BY m""")) {
             statement.setObject(1, java.sql.Timestamp.from(from));
             statement.setObject(2, java.sql.Timestamp.from(to));
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    counts.add(Long.toString(result.getLong(2)));
+                    counts.add(result.getLong(2) + ":" + Math.round(result.getDouble(3)));
                 }
             }
         }
