@@ -26,7 +26,16 @@ public enum NotificationChannel {
      * A process execution was queued (a schedule fired, a run was asked for, a retry fell due): the
      * runtimes of its environment waiting to claim one wake. Key: the environment id.
      */
-    EXECUTIONS_QUEUED("packwright_executions_queued");
+    EXECUTIONS_QUEUED("packwright_executions_queued"),
+
+    /**
+     * Webhook events were written to the outbox ({@code webhook_events}, by the triggers of migration
+     * V12 or a test event): the worker's dispatcher wakes. Key: {@link #OUTBOX_KEY}.
+     */
+    WEBHOOK_EVENTS("packwright_webhook_events");
+
+    /** The one key of {@link #WEBHOOK_EVENTS}: its waiter is the dispatcher, not one resource. */
+    public static final String OUTBOX_KEY = "outbox";
 
     private final String channel;
 
