@@ -156,6 +156,8 @@ public final class EmbeddedStack {
         // A development stack: both run on the public secrets key, the api on the printed tokens'
         // secret, which may be the public development one.
         common.put("PACKWRIGHT_DEVELOPMENT_MODE", "true");
+        // webhooks to a receiver on this machine (http or https), as development needs
+        common.put("PACKWRIGHT_WEBHOOKS_ALLOW_LOOPBACK", "true");
         Map<String, String> apiEnvironment = new HashMap<>(common);
         apiEnvironment.put("PACKWRIGHT_JWT_SECRET", config.jwtSecret());
         Map<String, String> workerEnvironment = new HashMap<>(common);

@@ -10,7 +10,9 @@ import io.packwright.activities.schedule.ProcessLaneWorkflows;
 import io.packwright.activities.store.release.OpenReleaseStore;
 import io.packwright.activities.store.release.OpenReleaseStore.OpenRelease;
 import io.packwright.activities.store.schedule.ProcessExecutionStore;
+import io.packwright.activities.store.webhook.WebhookDeliveryStore;
 import io.packwright.activities.temporal.TemporalProperties;
+import io.packwright.activities.webhook.WebhookEndpointWorkflows;
 import io.packwright.workflows.schedule.ProcessLane;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import jakarta.annotation.PreDestroy;
@@ -19,6 +21,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +74,8 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
     private final OpenReleaseStore store;
     private final ProcessExecutionStore lanes;
     private final ProcessLaneWorkflows laneWorkflows;
+    private final WebhookDeliveryStore deliveries;
+    private final WebhookEndpointWorkflows endpointWorkflows;
     private final TransactionOperations<Connection> transactions;
     private final ReleaseWorkflowStarter starter;
     private final WorkflowServiceStubs serviceStubs;
@@ -89,6 +94,8 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
             OpenReleaseStore store,
             ProcessExecutionStore lanes,
             ProcessLaneWorkflows laneWorkflows,
+            WebhookDeliveryStore deliveries,
+            WebhookEndpointWorkflows endpointWorkflows,
             TransactionOperations<Connection> transactions,
             ReleaseWorkflowStarter starter,
             WorkflowServiceStubs serviceStubs,
@@ -98,6 +105,8 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
         this.store = store;
         this.lanes = lanes;
         this.laneWorkflows = laneWorkflows;
+        this.deliveries = deliveries;
+        this.endpointWorkflows = endpointWorkflows;
         this.transactions = transactions;
         this.starter = starter;
         this.serviceStubs = serviceStubs;
@@ -166,6 +175,24 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
     }
 
     /**
+     * Starts the missing workflow of every enabled webhook endpoint with pending deliveries (a crash
+     * between a dispatch and its signal, a Temporal that lost its state), once, in pages.
+     *
+     * @throws RuntimeException when the database cannot be read
+     */
+    Pass reconcileWebhookEndpoints(int pageSize) {
+        if (!temporalReachable()) {
+            return new Pass(0, 0, 0, false);
+        }
+        return this.<UUID>startAll(
+                "webhook endpoints",
+                pageSize,
+                last -> deliveries.endpointsWithPendingDeliveries(last, pageSize),
+                endpointWorkflows::start,
+                endpoint -> "the delivery workflow of webhook endpoint " + endpoint);
+    }
+
+    /**
      * Starts the workflow of every item, page by page: {@code nextPage} reads the page after the last
      * item of the previous one ({@code null} for the first), {@code start} starts one item's
      * workflow unless it runs. A failed start is logged and the pass goes on, unless Temporal became
@@ -221,6 +248,7 @@ final class ReleaseReconciler implements ApplicationEventListener<StartupEvent> 
         try {
             reconcile();
             reconcileLanes(PAGE_SIZE);
+            reconcileWebhookEndpoints(PAGE_SIZE);
         } catch (RuntimeException e) {
             if (!stopping) {
                 LOG.warn("Reconciliation of open releases failed; the next one runs in {}", interval, e);

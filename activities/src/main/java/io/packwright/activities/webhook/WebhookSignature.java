@@ -1,0 +1,61 @@
+package io.packwright.activities.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Standard Webhooks 1.0 signatures: {@code v1,<base64 HMAC-SHA256 of "id.timestamp.body">} under
+ * the endpoint's secret, which is {@code whsec_} and the base64 of its key bytes. While a rotated
+ * secret still signs, the {@code webhook-signature} header carries one signature per secret,
+ * separated by a space; a receiver accepts the delivery when any of them verifies.
+ */
+public final class WebhookSignature {
+
+    /** The prefix of a secret as it is shown to the endpoint's owner. */
+    public static final String SECRET_PREFIX = "whsec_";
+
+    private static final int SECRET_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private WebhookSignature() {}
+
+    /** A new secret: {@code whsec_} and 32 random bytes in base64. */
+    public static String newSecret() {
+        byte[] key = new byte[SECRET_BYTES];
+        RANDOM.nextBytes(key);
+        return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
+    }
+
+    /** The {@code webhook-signature} header: one {@code v1,...} signature per secret, space-separated. */
+    public static String header(List<String> secrets, String id, long timestampSeconds, String body) {
+        return secrets.stream()
+                .map(secret -> sign(secret, id, timestampSeconds, body))
+                .collect(Collectors.joining(" "));
+    }
+
+    /** One signature, {@code v1,<base64>}. */
+    public static String sign(String secret, String id, long timestampSeconds, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
+            byte[] signed = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
+            return "v1," + Base64.getEncoder().encodeToString(signed);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    private static byte[] key(String secret) {
+        if (!secret.startsWith(SECRET_PREFIX)) {
+            throw new IllegalArgumentException("a webhook secret starts with " + SECRET_PREFIX);
+        }
+        return Base64.getDecoder().decode(secret.substring(SECRET_PREFIX.length()));
+    }
+}
