@@ -49,12 +49,11 @@ public class WebhookEndpointWorkflowImpl implements WebhookEndpointWorkflow {
                 if (!changed) {
                     return;
                 }
-            } else if (!changed && pass.nextAttemptAt() != null) {
+            } else if (!changed && !pass.more()) {
+                // at least a second: the activities' clock and Temporal's may differ a little
                 Duration wait =
                         Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), pass.nextAttemptAt());
-                if (!wait.isNegative() && !wait.isZero()) {
-                    Workflow.await(wait, () -> changed);
-                }
+                Workflow.await(wait.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : wait, () -> changed);
             }
             changed = false;
             if (historyTooLong()) {
