@@ -1,5 +1,6 @@
 package io.packwright.activities.webhook;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -36,6 +37,7 @@ public class WebhookAddressPolicy {
     private final boolean allowLoopback;
     private final Resolver resolver;
 
+    @Inject
     public WebhookAddressPolicy(WebhookProperties properties) {
         this(properties.allowLoopback(), InetAddress::getAllByName);
     }
