@@ -7,10 +7,12 @@ import io.packwright.activities.store.notify.NotificationChannel;
 import io.packwright.activities.store.webhook.WebhookDeliveryStore;
 import io.packwright.activities.store.webhook.WebhookDeliveryStore.Dispatch;
 import io.packwright.activities.webhook.WebhookEndpointWorkflows;
+import io.packwright.activities.webhook.WebhookProperties;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * every {@link #IDLE} . The rows are the truth: the events and their deliveries commit together, so
  * a crash loses nothing (a worker that starts dispatches what is left), and a signal lost in a crash
  * is made good by {@link ReleaseReconciler#reconcileWebhookEndpoints}. Dispatchers of several workers
- * take turns on a database lock.
+ * take turns on a database lock. Once an hour it also forgets the events older than {@code
+ * packwright.webhooks.retention}, with their deliveries.
  */
 @Singleton
 final class WebhookDispatcher implements ApplicationEventListener<StartupEvent> {
@@ -40,22 +43,31 @@ final class WebhookDispatcher implements ApplicationEventListener<StartupEvent> 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final Duration FAILURE_DELAY = Duration.ofSeconds(2);
 
+    /** How often the events older than the retention are forgotten, and how many per transaction. */
+    static final Duration FORGET_EVERY = Duration.ofHours(1);
+
+    static final int FORGET_BATCH = 1_000;
+
     private final WebhookDeliveryStore store;
     private final WebhookEndpointWorkflows workflows;
     private final DatabaseNotifications notifications;
     private final Clock clock;
+    private final Duration retention;
     private final Thread thread;
+    private Instant forgotten = Instant.MIN;
     private volatile boolean stopping;
 
     WebhookDispatcher(
             WebhookDeliveryStore store,
             WebhookEndpointWorkflows workflows,
             DatabaseNotifications notifications,
+            WebhookProperties properties,
             Clock clock) {
         this.store = store;
         this.workflows = workflows;
         this.notifications = notifications;
         this.clock = clock;
+        this.retention = properties.retention();
         this.thread = new Thread(this::run, "webhook-dispatcher");
         this.thread.setDaemon(true);
     }
@@ -73,6 +85,7 @@ final class WebhookDispatcher implements ApplicationEventListener<StartupEvent> 
             Duration wait = IDLE;
             try {
                 dispatchAll();
+                forgetExpired();
             } catch (RuntimeException e) {
                 if (stopping) {
                     return;
@@ -106,6 +119,25 @@ final class WebhookDispatcher implements ApplicationEventListener<StartupEvent> 
             }
         } while (dispatch.events() == BATCH && !stopping);
         return events;
+    }
+
+    /** At most every {@link #FORGET_EVERY}: forgets the events older than the retention. */
+    long forgetExpired() {
+        Instant now = clock.instant();
+        if (now.isBefore(forgotten.plus(FORGET_EVERY))) {
+            return 0;
+        }
+        long forgottenEvents = 0;
+        int batch;
+        do {
+            batch = store.forgetBefore(now.minus(retention), FORGET_BATCH);
+            forgottenEvents += batch;
+        } while (batch == FORGET_BATCH && !stopping);
+        forgotten = now;
+        if (forgottenEvents > 0) {
+            LOG.info("Forgot {} webhook event(s) older than {}, with their deliveries", forgottenEvents, retention);
+        }
+        return forgottenEvents;
     }
 
     @PreDestroy

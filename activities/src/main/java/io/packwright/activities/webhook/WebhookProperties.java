@@ -19,13 +19,16 @@ import java.time.Duration;
  *     ({@code FAILED})
  * @param disableAfter how long an endpoint may fail without a success in between before it is
  *     disabled
+ * @param retention how long events and their delivery log are kept (an event with a pending
+ *     delivery is kept until it is finished)
  */
 @ConfigurationProperties("packwright.webhooks")
 public record WebhookProperties(
         @Bindable(defaultValue = "false") boolean allowLoopback,
         @Bindable(defaultValue = "10s") @NotNull Duration requestTimeout,
         @Bindable(defaultValue = "26h") @NotNull Duration retryFor,
-        @Bindable(defaultValue = "5d") @NotNull Duration disableAfter) {
+        @Bindable(defaultValue = "5d") @NotNull Duration disableAfter,
+        @Bindable(defaultValue = "30d") @NotNull Duration retention) {
 
     /**
      * @throws ConfigurationException when a duration is not positive
@@ -34,6 +37,7 @@ public record WebhookProperties(
         requirePositive("request-timeout", requestTimeout);
         requirePositive("retry-for", retryFor);
         requirePositive("disable-after", disableAfter);
+        requirePositive("retention", retention);
     }
 
     private static void requirePositive(String key, Duration value) {

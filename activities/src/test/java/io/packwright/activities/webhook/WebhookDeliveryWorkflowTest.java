@@ -122,8 +122,8 @@ class WebhookDeliveryWorkflowTest {
                 .setInitialTime(Instant.parse("2030-01-01T00:00:00Z"))
                 .build());
         Clock clock = new TestServerClock();
-        WebhookProperties properties =
-                new WebhookProperties(true, Duration.ofSeconds(10), Duration.ofHours(26), disableAfter);
+        WebhookProperties properties = new WebhookProperties(
+                true, Duration.ofSeconds(10), Duration.ofHours(26), disableAfter, Duration.ofDays(30));
         Worker worker = testEnv.newWorker(TaskQueues.RELEASES);
         worker.registerWorkflowImplementationTypes(WebhookEndpointWorkflowImpl.class);
         worker.registerActivitiesImplementations(new WebhookDeliveryActivitiesImpl(
@@ -583,6 +583,39 @@ class WebhookDeliveryWorkflowTest {
                         "SELECT max(finished_at) FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'PENDING'",
                         endpoint.id())
                 .get(0));
+    }
+
+    @Test
+    void eventsOlderThanTheRetentionAreForgottenUnlessADeliveryIsPending() throws Exception {
+        startWorker();
+        answer = () -> 200;
+        UUID partner = account("PARTNER", null);
+        Endpoint endpoint = endpoint(partner, hook(), "*");
+        UUID delivered = event(partner, null, "release.created", "{}");
+        dispatch();
+        awaitStatus(endpoint.id(), "SUCCEEDED", 1);
+        exec("UPDATE webhook_endpoints SET enabled = false WHERE id = ?", endpoint.id());
+        exec("UPDATE webhook_endpoints SET enabled = true WHERE id = ?", endpoint.id());
+        UUID pending = event(partner, null, "release.started", "{}");
+        store.dispatch(500, now());
+        UUID undispatched = event(partner, null, "release.completed", "{}");
+        exec(
+                "UPDATE webhook_events SET created_at = created_at - interval '40 days' WHERE partner_account_id = ?",
+                partner);
+        UUID recent = event(partner, null, "release.created", "{}");
+        store.dispatch(1, now()); // only the oldest undispatched one
+
+        assertEquals(1, store.forgetBefore(now().minus(Duration.ofDays(30)), 100));
+        List<String> left = column("SELECT id FROM webhook_events WHERE partner_account_id = ? ORDER BY seq", partner);
+        assertFalse(left.contains(delivered.toString()), "delivered and old: forgotten");
+        assertTrue(left.contains(pending.toString()), "a pending delivery keeps its event");
+        assertTrue(left.contains(undispatched.toString()) && left.contains(recent.toString()));
+        assertEquals(
+                List.of("0"),
+                column(
+                        "SELECT count(*) FROM webhook_attempts a JOIN webhook_deliveries d"
+                                + " ON d.id = a.delivery_id WHERE d.event_id = ?",
+                        delivered));
     }
 
     private void awaitReceivedAtLeast(int count) throws InterruptedException {

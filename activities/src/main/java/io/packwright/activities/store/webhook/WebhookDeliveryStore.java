@@ -313,6 +313,26 @@ public class WebhookDeliveryStore {
     }
 
     /**
+     * Forgets up to {@code limit} dispatched events made before {@code before}, with their
+     * deliveries and attempts, oldest first; an event with a pending delivery stays.
+     *
+     * @return how many events it removed
+     */
+    public int forgetBefore(Instant before, int limit) {
+        return transactions.executeWrite(tx -> jdbc.prepareStatement("""
+                DELETE FROM webhook_events WHERE id IN (
+                    SELECT e.id FROM webhook_events e
+                    WHERE e.dispatched AND e.created_at < ?
+                      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                                      WHERE d.event_id = e.id AND d.status = 'PENDING')
+                    ORDER BY e.created_at LIMIT ?)""", statement -> {
+            statement.setTimestamp(1, Timestamp.from(before));
+            statement.setInt(2, limit);
+            return statement.executeUpdate();
+        }));
+    }
+
+    /**
      * One page of the enabled endpoints with pending deliveries, in id order: what the reconciler
      * makes sure has a running workflow.
      *
