@@ -1,5 +1,6 @@
 package io.packwright.activities.webhook;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -36,10 +37,13 @@ public class WebhookAddressPolicy {
     private final boolean allowLoopback;
     private final Resolver resolver;
 
+    /** The application's policy: {@link WebhookProperties#allowLoopback}, resolving through the system's DNS. */
+    @Inject
     public WebhookAddressPolicy(WebhookProperties properties) {
         this(properties.allowLoopback(), InetAddress::getAllByName);
     }
 
+    /** A policy with its own resolver: tests answer host names without DNS. */
     public WebhookAddressPolicy(boolean allowLoopback, Resolver resolver) {
         this.allowLoopback = allowLoopback;
         this.resolver = resolver;
