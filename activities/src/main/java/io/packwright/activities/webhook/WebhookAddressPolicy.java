@@ -37,11 +37,13 @@ public class WebhookAddressPolicy {
     private final boolean allowLoopback;
     private final Resolver resolver;
 
+    /** The application's policy: {@link WebhookProperties#allowLoopback}, resolving through the system's DNS. */
     @Inject
     public WebhookAddressPolicy(WebhookProperties properties) {
         this(properties.allowLoopback(), InetAddress::getAllByName);
     }
 
+    /** A policy with its own resolver: tests answer host names without DNS. */
     public WebhookAddressPolicy(boolean allowLoopback, Resolver resolver) {
         this.allowLoopback = allowLoopback;
         this.resolver = resolver;

@@ -61,11 +61,6 @@ public class WebhookDeliveryActivitiesImpl implements WebhookDeliveryActivities 
         this.clock = clock;
     }
 
-    /** The owner a secret of an endpoint is encrypted for (see {@link SecretCipher#encrypt}). */
-    public static String secretOwner(UUID endpointId) {
-        return "webhook-endpoint/" + endpointId;
-    }
-
     @Override
     public DeliveryPass deliver(UUID endpointId) {
         Objects.requireNonNull(endpointId, "endpointId");
@@ -157,9 +152,9 @@ public class WebhookDeliveryActivitiesImpl implements WebhookDeliveryActivities 
 
     private List<String> secrets(Target target) {
         List<String> secrets = new ArrayList<>(2);
-        secrets.add(cipher.decrypt(secretOwner(target.id()), target.secret()));
+        secrets.add(cipher.decrypt(WebhookSecrets.owner(target.id()), target.secret()));
         if (target.previousSecret() != null) {
-            secrets.add(cipher.decrypt(secretOwner(target.id()), target.previousSecret()));
+            secrets.add(cipher.decrypt(WebhookSecrets.owner(target.id()), target.previousSecret()));
         }
         return secrets;
     }

@@ -3,7 +3,6 @@ package io.packwright.activities.webhook;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -12,26 +11,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Standard Webhooks 1.0 signatures: {@code v1,<base64 HMAC-SHA256 of "id.timestamp.body">} under
- * the endpoint's secret, which is {@code whsec_} and the base64 of its key bytes. While a rotated
+ * the endpoint's secret ({@link WebhookSecrets}: {@code whsec_} and the base64 of its key bytes). While a rotated
  * secret still signs, the {@code webhook-signature} header carries one signature per secret,
  * separated by a space; a receiver accepts the delivery when any of them verifies.
  */
 public final class WebhookSignature {
 
-    /** The prefix of a secret as it is shown to the endpoint's owner. */
-    public static final String SECRET_PREFIX = "whsec_";
-
-    private static final int SECRET_BYTES = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private WebhookSignature() {}
-
-    /** A new secret: {@code whsec_} and 32 random bytes in base64. */
-    public static String newSecret() {
-        byte[] key = new byte[SECRET_BYTES];
-        RANDOM.nextBytes(key);
-        return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
-    }
 
     /** The {@code webhook-signature} header: one {@code v1,...} signature per secret, space-separated. */
     public static String header(List<String> secrets, String id, long timestampSeconds, String body) {
@@ -53,9 +39,9 @@ public final class WebhookSignature {
     }
 
     private static byte[] key(String secret) {
-        if (!secret.startsWith(SECRET_PREFIX)) {
-            throw new IllegalArgumentException("a webhook secret starts with " + SECRET_PREFIX);
+        if (!secret.startsWith(WebhookSecrets.PREFIX)) {
+            throw new IllegalArgumentException("a webhook secret starts with " + WebhookSecrets.PREFIX);
         }
-        return Base64.getDecoder().decode(secret.substring(SECRET_PREFIX.length()));
+        return Base64.getDecoder().decode(secret.substring(WebhookSecrets.PREFIX.length()));
     }
 }

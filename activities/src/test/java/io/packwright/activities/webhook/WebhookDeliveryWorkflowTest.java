@@ -176,7 +176,7 @@ class WebhookDeliveryWorkflowTest {
 
     private Endpoint endpoint(UUID account, String url, String... types) throws SQLException {
         UUID id = UUID.randomUUID();
-        String secret = WebhookSignature.newSecret();
+        String secret = WebhookSecrets.generate();
         try (PreparedStatement statement = db.prepareStatement(
                 "INSERT INTO webhook_endpoints (id, account_id, url, event_types, secret, created_at, updated_at)"
                         + " VALUES (?, ?, ?, ?, ?, now(), now())")) {
@@ -184,7 +184,7 @@ class WebhookDeliveryWorkflowTest {
             statement.setObject(2, account);
             statement.setString(3, url);
             statement.setArray(4, db.createArrayOf("text", types));
-            statement.setBytes(5, cipher.encrypt(WebhookDeliveryActivitiesImpl.secretOwner(id), secret));
+            statement.setBytes(5, cipher.encrypt(WebhookSecrets.owner(id), secret));
             statement.executeUpdate();
         }
         return new Endpoint(id, secret);
@@ -438,8 +438,8 @@ class WebhookDeliveryWorkflowTest {
         startWorker();
         UUID partner = account("PARTNER", null);
         Endpoint old = endpoint(partner, hook(), "*");
-        String current = WebhookSignature.newSecret();
-        String owner = WebhookDeliveryActivitiesImpl.secretOwner(old.id());
+        String current = WebhookSecrets.generate();
+        String owner = WebhookSecrets.owner(old.id());
         try (PreparedStatement statement = db.prepareStatement(
                 "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = ?, secret = ?"
                         + " WHERE id = ?")) {

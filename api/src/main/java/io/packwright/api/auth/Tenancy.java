@@ -25,6 +25,8 @@ import java.util.UUID;
  *   <li>{@link #actingFor}: the managed account a managed-account endpoint acts for: a managed
  *       account itself, or a partner for one of its own managed accounts named by {@code accountId}.
  *   <li>{@link #ownManagedAccount} and {@link #visibleAccount}: which accounts a caller may name.
+ *   <li>{@link #webhookSubscriber}: who owns the webhook endpoints a caller manages: its own account,
+ *       a partner for its whole tenant, a managed account for itself.
  * </ul>
  */
 @Singleton
@@ -147,6 +149,23 @@ public class Tenancy {
                     "is required when a partner acts for one of its managed accounts: pass the managed account's id");
         }
         return ownManagedAccount(caller.accountId(), accountId).id();
+    }
+
+    /**
+     * The subscriber of the caller's webhook endpoints: its own account. A partner's endpoints receive
+     * the events of its whole tenant, a managed account's only those about itself; neither sees the
+     * other's endpoints ({@code 404}). Platform operators have no endpoints ({@code 403}).
+     */
+    public WebhookSubscriber webhookSubscriber(Caller caller) {
+        if (caller.isAdmin()) {
+            throw ApiException.forbidden("Platform operators have no webhook endpoints: a partner subscribes to the"
+                    + " events of its tenant, and a managed account to its own, each with its own token. Inspect"
+                    + " delivery workflows in the Temporal UI instead.");
+        }
+        AccountEntity account = caller.account();
+        return caller.isPartner()
+                ? new WebhookSubscriber(account.id(), account.id(), null)
+                : new WebhookSubscriber(account.id(), account.parentAccountId(), account.id());
     }
 
     /** The partner's managed account {@code accountId}; {@code 404} for any other account. */

@@ -91,6 +91,11 @@ public record PageRequest(int limit, UUID cursor, Order order) {
         return cursor;
     }
 
+    /** Whether this is the first page of its list (no page token was given). */
+    public boolean isFirstPage() {
+        return cursor.equals(order.start);
+    }
+
     /** How many rows to fetch: one more than the page, to know whether another page follows. */
     public int fetchSize() {
         return limit + 1;

@@ -40,6 +40,14 @@ public final class ApiException extends RuntimeException {
     }
 
     /**
+     * 400: one invalid field, with a detail that is a whole sentence of its own (and names the
+     * field), which is also the field's message.
+     */
+    public static ApiException invalidField(FieldError error) {
+        return new ApiException(HttpStatus.BAD_REQUEST, error.message(), List.of(error));
+    }
+
+    /**
      * 400: several invalid fields, each with its message. {@code errors} holds them all; the detail
      * names at most {@link CappedList#SHOWN}, since field names may carry keys, and counts the rest.
      */

@@ -1,0 +1,14 @@
+package io.packwright.api.webhooks;
+
+import io.micronaut.serde.annotation.Serdeable;
+import java.util.UUID;
+
+/**
+ * A {@code webhook.test} event queued for one endpoint.
+ *
+ * @param deliveryId its delivery to the endpoint: follow it at {@code GET
+ *     /api/v1/webhook-deliveries/{deliveryId}}
+ * @param eventId the event (the {@code webhook-id} header of the delivery)
+ */
+@Serdeable
+public record WebhookTestResponse(UUID deliveryId, UUID eventId) {}
