@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.packwright.workflows.RecordedHistories;
 import io.packwright.workflows.TaskQueues;
 import io.packwright.workflows.release.FakeReleaseActivities.Call;
 import io.packwright.workflows.release.FakeReleaseActivities.LedgerEntry;
 import io.packwright.workflows.release.FakeReleaseActivities.Outcome;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.sdk.v1.WorkflowMetadata;
@@ -28,9 +28,6 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -625,20 +622,9 @@ class ReleaseWorkflowTest {
     private static Map<UUID, ApplyMode> modes(Map<UUID, LedgerEntry> ledger) {
         return ledger.values().stream().collect(Collectors.toMap(LedgerEntry::instanceId, LedgerEntry::mode));
     }
-
-    /** Every run of the workflow, oldest first, following the continue-as-new chain from the first. */
+    /** Every run of the workflow, oldest first. */
     private List<WorkflowExecutionHistory> runs() {
-        List<WorkflowExecutionHistory> runs = new ArrayList<>();
-        String runId = firstRun.getRunId();
-        while (runId != null) {
-            WorkflowExecutionHistory history = client.fetchHistory(WORKFLOW_ID, runId);
-            runs.add(history);
-            HistoryEvent last = history.getLastEvent();
-            runId = last.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
-                    ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
-                    : null;
-        }
-        return runs;
+        return RecordedHistories.runs(client, WORKFLOW_ID, firstRun.getRunId());
     }
 
     private static ReleaseCarryOver carryOver(WorkflowExecutionHistory run) {
@@ -696,22 +682,8 @@ class ReleaseWorkflowTest {
             }
         }
     }
-
-    /** With {@code -Dpackwright.recordHistories=true}: the histories of this test's runs, for replay tests. */
+    /** With {@code -Dpackwright.recordHistories=true}: the histories of this test's runs, for the replay test. */
     private void recordHistories(String name) {
-        if (!Boolean.getBoolean("packwright.recordHistories")) {
-            return;
-        }
-        List<WorkflowExecutionHistory> runs = runs();
-        try {
-            Path directory = Path.of("src", "test", "resources", "histories");
-            Files.createDirectories(directory);
-            for (int run = 0; run < runs.size(); run++) {
-                String file = runs.size() == 1 ? name + ".json" : name + "-run-" + (run + 1) + ".json";
-                Files.writeString(directory.resolve(file), runs.get(run).toJson(true));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot record the histories of " + name, e);
-        }
+        RecordedHistories.record("histories", name, this::runs);
     }
 }

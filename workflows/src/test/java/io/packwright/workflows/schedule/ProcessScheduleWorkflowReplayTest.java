@@ -3,11 +3,10 @@ package io.packwright.workflows.schedule;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import io.packwright.workflows.RecordedHistories;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -48,14 +47,6 @@ class ProcessScheduleWorkflowReplayTest {
     }
 
     private static List<String> recordedHistories() throws IOException, URISyntaxException {
-        Path directory = Path.of(ProcessScheduleWorkflowReplayTest.class
-                .getResource("/histories/process-schedule")
-                .toURI());
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.map(file -> file.getFileName().toString())
-                    .filter(name -> name.endsWith(".json"))
-                    .sorted()
-                    .toList();
-        }
+        return RecordedHistories.list("histories/process-schedule");
     }
 }

@@ -3,11 +3,10 @@ package io.packwright.workflows.webhook;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import io.packwright.workflows.RecordedHistories;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -47,14 +46,6 @@ class WebhookEndpointWorkflowReplayTest {
     }
 
     private static List<String> recordedHistories() throws IOException, URISyntaxException {
-        Path directory = Path.of(WebhookEndpointWorkflowReplayTest.class
-                .getResource("/histories/webhook-endpoint")
-                .toURI());
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.map(file -> file.getFileName().toString())
-                    .filter(name -> name.endsWith(".json"))
-                    .sorted()
-                    .toList();
-        }
+        return RecordedHistories.list("histories/webhook-endpoint");
     }
 }

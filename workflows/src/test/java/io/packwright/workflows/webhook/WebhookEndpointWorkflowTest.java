@@ -4,23 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.packwright.workflows.RecordedHistories;
 import io.packwright.workflows.TaskQueues;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -172,34 +168,13 @@ class WebhookEndpointWorkflowTest {
                 .toList();
     }
 
+    /** Every run of the workflow, oldest first. */
     private List<WorkflowExecutionHistory> runs() {
-        List<WorkflowExecutionHistory> runs = new ArrayList<>();
-        String runId = firstRun.getRunId();
-        while (runId != null) {
-            WorkflowExecutionHistory history = client.fetchHistory(WORKFLOW_ID, runId);
-            runs.add(history);
-            HistoryEvent last = history.getLastEvent();
-            runId = last.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
-                    ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
-                    : null;
-        }
-        return runs;
+        return RecordedHistories.runs(client, WORKFLOW_ID, firstRun.getRunId());
     }
 
+    /** With {@code -Dpackwright.recordHistories=true}: the histories of this test's runs, for the replay test. */
     private void record(String name) {
-        if (!Boolean.getBoolean("packwright.recordHistories")) {
-            return;
-        }
-        List<WorkflowExecutionHistory> runs = runs();
-        try {
-            Path directory = Path.of("src", "test", "resources", "histories", "webhook-endpoint");
-            Files.createDirectories(directory);
-            for (int run = 0; run < runs.size(); run++) {
-                String file = runs.size() == 1 ? name + ".json" : name + "-run-" + (run + 1) + ".json";
-                Files.writeString(directory.resolve(file), runs.get(run).toJson(true));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot record the histories of " + name, e);
-        }
+        RecordedHistories.record("histories/webhook-endpoint", name, this::runs);
     }
 }
