@@ -9,6 +9,7 @@ import io.packwright.activities.store.TestDatabases;
 import io.packwright.activities.store.release.ReleaseRows;
 import io.packwright.activities.store.schedule.LaneRows;
 import io.packwright.activities.store.schedule.ProcessExecutionStore;
+import io.packwright.activities.temporal.TestServerClock;
 import io.packwright.workflows.TaskQueues;
 import io.packwright.workflows.schedule.ProcessLane;
 import io.packwright.workflows.schedule.ProcessScheduleWorkflowImpl;
@@ -17,11 +18,8 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
@@ -94,27 +92,9 @@ class ProcessLaneWorkflowTest {
         Worker worker = testEnv.newWorker(TaskQueues.RELEASES);
         worker.registerWorkflowImplementationTypes(ProcessScheduleWorkflowImpl.class);
         worker.registerActivitiesImplementations(
-                new ProcessScheduleActivitiesImpl(store, PROPERTIES, new TestServerClock()));
+                new ProcessScheduleActivitiesImpl(store, PROPERTIES, new TestServerClock(testEnv)));
         testEnv.start();
         workflows = new ProcessLaneWorkflows(testEnv.getWorkflowClient());
-    }
-
-    /** The time of the test server, which the activities judge fires and deadlines by. */
-    private final class TestServerClock extends Clock {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the test server's clock is UTC");
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(testEnv.currentTimeMillis());
-        }
     }
 
     private Instant now() {
