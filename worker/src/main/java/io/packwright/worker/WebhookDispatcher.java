@@ -82,28 +82,35 @@ final class WebhookDispatcher implements ApplicationEventListener<StartupEvent> 
             // registered before the outbox is read: an event committed after the read wakes it
             CompletableFuture<?> woken =
                     notifications.await(NotificationChannel.WEBHOOK_EVENTS, NotificationChannel.OUTBOX_KEY, IDLE);
-            Duration wait = IDLE;
             try {
                 dispatchAll();
                 forgetExpired();
+                woken.get(IDLE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // look again
+            } catch (InterruptedException e) {
+                return;
             } catch (RuntimeException e) {
                 if (stopping) {
                     return;
                 }
                 LOG.warn("Dispatching webhook events failed; trying again in {}", FAILURE_DELAY, e);
-                woken.cancel(false);
-                wait = FAILURE_DELAY;
-                woken = new CompletableFuture<>();
-            }
-            try {
-                woken.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                // look again
-            } catch (InterruptedException e) {
-                return;
+                if (!pause(FAILURE_DELAY)) {
+                    return;
+                }
             } finally {
                 woken.cancel(false);
             }
+        }
+    }
+
+    /** @return false when interrupted (the dispatcher stops) */
+    private static boolean pause(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            return false;
         }
     }
 

@@ -357,18 +357,21 @@ public class WebhookDeliveryStore {
     }
 
     private void failing(UUID endpointId, Instant since, @Nullable String disabledReason, Instant now) {
+        if (disabledReason == null) {
+            jdbc.prepareStatement("UPDATE webhook_endpoints SET failing_since = ? WHERE id = ?", statement -> {
+                statement.setTimestamp(1, Timestamp.from(since));
+                statement.setObject(2, endpointId);
+                return statement.executeUpdate();
+            });
+            return;
+        }
         jdbc.prepareStatement("""
-                UPDATE webhook_endpoints SET failing_since = ?,
-                       enabled = enabled AND ?::text IS NULL,
-                       disabled_reason = COALESCE(?, disabled_reason),
-                       updated_at = CASE WHEN ?::text IS NULL THEN updated_at ELSE ? END
+                UPDATE webhook_endpoints SET failing_since = ?, enabled = false, disabled_reason = ?, updated_at = ?
                 WHERE id = ?""", statement -> {
             statement.setTimestamp(1, Timestamp.from(since));
             statement.setString(2, disabledReason);
-            statement.setString(3, disabledReason);
-            statement.setString(4, disabledReason);
-            statement.setTimestamp(5, Timestamp.from(now));
-            statement.setObject(6, endpointId);
+            statement.setTimestamp(3, Timestamp.from(now));
+            statement.setObject(4, endpointId);
             return statement.executeUpdate();
         });
     }
