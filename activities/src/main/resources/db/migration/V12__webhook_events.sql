@@ -110,7 +110,7 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         WITH changed AS (
             SELECT n.release_id, n.status, n.integration_pack_instance_id AS instance_id,
-                   jsonb_build_object('instanceId', n.integration_pack_instance_id, 'accountId', n.account_id)
+                   jsonb_build_object('integrationPackInstanceId', n.integration_pack_instance_id, 'accountId', n.account_id)
                    || CASE WHEN n.status = 'APPLIED' THEN jsonb_build_object('mode', n.mode)
                            ELSE jsonb_build_object('reason', n.failure_reason) END AS entry
             FROM new_rows n),
@@ -133,7 +133,7 @@ BEGIN
         WITH versions AS (
             SELECT n.release_id, n.integration_pack_instance_id AS instance_id, n.status, n.mode, n.failure_reason,
                    true AS is_new,
-                   jsonb_build_object('instanceId', n.integration_pack_instance_id, 'accountId', n.account_id)
+                   jsonb_build_object('integrationPackInstanceId', n.integration_pack_instance_id, 'accountId', n.account_id)
                    || CASE WHEN n.status = 'APPLIED' THEN jsonb_build_object('mode', n.mode)
                            ELSE jsonb_build_object('reason', n.failure_reason) END AS entry
             FROM new_rows n
@@ -181,7 +181,7 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO webhook_events (id, partner_account_id, managed_account_id, type, data, created_at)
         SELECT gen_random_uuid(), p.partner_account_id, n.account_id, 'instance.installed',
-               jsonb_build_object('instanceId', n.id, 'accountId', n.account_id, 'integrationPackId', n.integration_pack_id,
+               jsonb_build_object('integrationPackInstanceId', n.id, 'accountId', n.account_id, 'integrationPackId', n.integration_pack_id,
                                   'overrideName', n.override_name, 'releaseId', n.installed_release_id,
                                   'releaseNumber', r.release_number),
                now()
@@ -192,7 +192,7 @@ BEGIN
     ELSE
         INSERT INTO webhook_events (id, partner_account_id, managed_account_id, type, data, created_at)
         SELECT gen_random_uuid(), p.partner_account_id, o.account_id, 'instance.uninstalled',
-               jsonb_build_object('instanceId', o.id, 'accountId', o.account_id, 'integrationPackId', o.integration_pack_id,
+               jsonb_build_object('integrationPackInstanceId', o.id, 'accountId', o.account_id, 'integrationPackId', o.integration_pack_id,
                                   'overrideName', o.override_name),
                now()
         FROM old_rows o
@@ -224,7 +224,7 @@ BEGIN
           FROM (SELECT n.environment_id, e.account_id, p.partner_account_id, n.integration_pack_instance_id AS instance_id,
                        (row_number() OVER (PARTITION BY n.environment_id, p.partner_account_id
                                            ORDER BY n.integration_pack_instance_id) - 1) / 1000 AS chunk,
-                       jsonb_build_object('instanceId', n.integration_pack_instance_id, 'releaseId', n.release_id,
+                       jsonb_build_object('integrationPackInstanceId', n.integration_pack_instance_id, 'releaseId', n.release_id,
                                           'state', n.state, 'message', n.message) AS entry
                 FROM new_rows n
                 JOIN environments e ON e.id = n.environment_id
@@ -255,7 +255,7 @@ BEGIN
     WITH versions AS (
         SELECT n.id, n.status, true AS is_new, n.integration_pack_id, n.account_id,
                jsonb_build_object('executionId', n.id, 'accountId', n.account_id,
-                                  'instanceId', n.integration_pack_instance_id, 'componentId', n.component_id,
+                                  'integrationPackInstanceId', n.integration_pack_instance_id, 'componentId', n.component_id,
                                   'componentName', n.component_name, 'environmentId', n.environment_id,
                                   'status', n.status, 'attempt', n.attempt, 'maxRetries', n.max_retries,
                                   'message', n.message, 'scheduledFor', webhook_instant(n.scheduled_for),

@@ -333,7 +333,7 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
         assertEquals(world.customer, install.managed());
         assertEquals(
                 obj(
-                        "instanceId",
+                        "integrationPackInstanceId",
                         installed,
                         "accountId",
                         world.customer.toString(),
@@ -423,8 +423,8 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
             assertEquals(world.pack.toString(), batch.data().get("integrationPackId"));
             assertEquals(2, ((Number) batch.data().get("releaseNumber")).intValue());
             for (Map<String, Object> instance : batch.instances()) {
-                String id = (String) instance.get("instanceId");
-                assertEquals(obj("instanceId", id, "accountId", accountOf.get(id), "mode", "IMMEDIATE"), instance);
+                String id = (String) instance.get("integrationPackInstanceId");
+                assertEquals(obj("integrationPackInstanceId", id, "accountId", accountOf.get(id), "mode", "IMMEDIATE"), instance);
                 covered.add(id);
             }
         }
@@ -448,7 +448,7 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                         2,
                         "instances",
                         List.of(obj(
-                                "instanceId",
+                                "integrationPackInstanceId",
                                 installed,
                                 "accountId",
                                 world.customer.toString(),
@@ -507,7 +507,7 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                         "releaseNumber",
                         2,
                         "instances",
-                        List.of(obj("instanceId", mine, "accountId", world.customer.toString(), "mode", "MANUAL"))),
+                        List.of(obj("integrationPackInstanceId", mine, "accountId", world.customer.toString(), "mode", "MANUAL"))),
                 testing.get(1).data());
 
         long window = mark();
@@ -527,7 +527,7 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                 world.partner,
                 with(data, "status", "IN_PROGRESS", "startedAt", done.get("startedAt")));
         assertEquals(
-                List.of(obj("instanceId", theirs, "accountId", world.otherCustomer.toString(), "mode", "AUTOMATIC")),
+                List.of(obj("integrationPackInstanceId", theirs, "accountId", world.otherCustomer.toString(), "mode", "AUTOMATIC")),
                 events.get(1).instances());
         assertReleaseEvent(
                 events.get(2),
@@ -565,7 +565,7 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
         assertEquals(world.otherCustomer, uninstalled.get(0).managed());
         assertEquals(
                 obj(
-                        "instanceId",
+                        "integrationPackInstanceId",
                         removed,
                         "accountId",
                         world.otherCustomer.toString(),
@@ -602,7 +602,7 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                 world.partner,
                 with(releaseData(superseded), "supersededById", third, "completedAt", superseded.get("completedAt")));
         assertEquals(31, events.get(3).instances().size());
-        assertTrue(events.get(3).instances().stream().anyMatch(instance -> kept.equals(instance.get("instanceId"))));
+        assertTrue(events.get(3).instances().stream().anyMatch(instance -> kept.equals(instance.get("integrationPackInstanceId"))));
         assertEquals(
                 obj("installed", 31, "appliedManually", 0, "appliedAutomatically", 31, "failed", 0),
                 events.get(4).data().get("counts"));
@@ -673,8 +673,8 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
         assertEquals(List.of("deployment.reported", "deployment.reported"), types(events));
         String release = world.firstRelease.string("id");
         List<Map<String, Object>> reported = List.of(
-                obj("instanceId", instance, "releaseId", release, "state", "DEPLOYED", "message", null),
-                obj("instanceId", instance, "releaseId", release, "state", "FAILED", "message", "disk full"));
+                obj("integrationPackInstanceId", instance, "releaseId", release, "state", "DEPLOYED", "message", null),
+                obj("integrationPackInstanceId", instance, "releaseId", release, "state", "FAILED", "message", "disk full"));
         for (int i = 0; i < 2; i++) {
             Event event = events.get(i);
             assertEquals(world.partner, event.partner());
@@ -731,7 +731,7 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                             id,
                             "accountId",
                             world.customer.toString(),
-                            "instanceId",
+                            "integrationPackInstanceId",
                             instance,
                             "componentId",
                             world.component.toString(),
@@ -880,7 +880,7 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                         2,
                         "instances",
                         List.of(obj(
-                                "instanceId", instance, "accountId", world.customer.toString(), "mode", "AUTOMATIC"))),
+                                "integrationPackInstanceId", instance, "accountId", world.customer.toString(), "mode", "AUTOMATIC"))),
                 events.get(0).data());
 
         long again = mark();
