@@ -12,7 +12,7 @@
 -- bulk, emits nothing per instance (integration_pack.deleted covers them).
 --
 -- `data` uses the public API's ids and camelCase names; instants are written as the API writes
--- them (webhook_instant). `created_at` is now(), the time of the change's transaction: every event
+-- them (webhook_instant). `created_at` is webhook_now(), the time of the change's transaction: every event
 -- of one transaction has the same instant, and `seq` orders them. `partner_account_id` is always the
 -- pack's partner; `managed_account_id` is set for events about one managed account's things (its
 -- instance, its environment's report, its execution). A ledger batch spans accounts: it has no
@@ -29,6 +29,12 @@ CREATE FUNCTION webhook_instant(at timestamptz) RETURNS text LANGUAGE sql STABLE
            || 'Z'
     FROM (SELECT at AT TIME ZONE 'UTC' AS utc,
                  extract(microseconds FROM at AT TIME ZONE 'UTC')::bigint AS micros) parts
+$$;
+
+-- When an event happened: the start of the change's transaction (every event of one transaction has
+-- the same instant), to the millisecond as every instant the API writes.
+CREATE FUNCTION webhook_now() RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT date_trunc('milliseconds', now())
 $$;
 
 -- What every release event says about its release.
@@ -53,7 +59,7 @@ CREATE FUNCTION release_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO webhook_events (id, partner_account_id, type, data, created_at)
-        SELECT gen_random_uuid(), n.partner_account_id, e.type, webhook_release_data(n) || e.extra, now()
+        SELECT gen_random_uuid(), n.partner_account_id, e.type, webhook_release_data(n) || e.extra, webhook_now()
         FROM new_rows n
         CROSS JOIN LATERAL (VALUES (1, 'release.created', '{}'::jsonb),
                                    (2, 'release.started', jsonb_build_object('startedAt', webhook_instant(n.started_at))))
@@ -76,7 +82,7 @@ BEGIN
                    WHEN 'SUPERSEDED' THEN jsonb_build_object(
                        'supersededById', n.superseded_by_id, 'completedAt', webhook_instant(n.completed_at))
                    ELSE jsonb_build_object('completedAt', webhook_instant(n.completed_at)) END,
-               now()
+               webhook_now()
         FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE n.status IS DISTINCT FROM o.status
           AND ((n.status = 'IN_PROGRESS' AND o.status = 'SCHEDULED')
@@ -126,7 +132,7 @@ BEGIN
                CASE b.status WHEN 'APPLIED' THEN 'instances.updated' ELSE 'instances.update_failed' END,
                jsonb_build_object('releaseId', r.id, 'integrationPackId', r.integration_pack_id,
                                   'releaseNumber', r.release_number, 'instances', b.instances),
-               now()
+               webhook_now()
         FROM batches b JOIN releases r ON r.id = b.release_id
         ORDER BY b.release_id, b.status, b.chunk;
     ELSE
@@ -157,7 +163,7 @@ BEGIN
                CASE b.status WHEN 'APPLIED' THEN 'instances.updated' ELSE 'instances.update_failed' END,
                jsonb_build_object('releaseId', r.id, 'integrationPackId', r.integration_pack_id,
                                   'releaseNumber', r.release_number, 'instances', b.instances),
-               now()
+               webhook_now()
         FROM batches b JOIN releases r ON r.id = b.release_id
         ORDER BY b.release_id, b.status, b.chunk;
     END IF;
@@ -175,7 +181,8 @@ CREATE TRIGGER release_instances_webhook_events_update AFTER UPDATE ON release_i
 -- Instances: instance.installed, and instance.uninstalled unless the pack is deleted: its clean-up
 -- removes instances in bulk (integration_pack.deleted covers them), and instances that go with the
 -- pack row (a cascade) find no pack. The api installs and uninstalls one instance per statement;
--- only test and benchmark seeding inserts many at once, and gets one event per instance.
+-- the seeding of tests and benchmarks, which inserts many at once, switches this trigger off
+-- in its own transaction: seeded instances are not installs.
 CREATE FUNCTION instance_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
@@ -184,7 +191,7 @@ BEGIN
                jsonb_build_object('integrationPackInstanceId', n.id, 'accountId', n.account_id, 'integrationPackId', n.integration_pack_id,
                                   'overrideName', n.override_name, 'releaseId', n.installed_release_id,
                                   'releaseNumber', r.release_number),
-               now()
+               webhook_now()
         FROM new_rows n
         JOIN integration_packs p ON p.id = n.integration_pack_id
         JOIN releases r ON r.id = n.installed_release_id
@@ -194,7 +201,7 @@ BEGIN
         SELECT gen_random_uuid(), p.partner_account_id, o.account_id, 'instance.uninstalled',
                jsonb_build_object('integrationPackInstanceId', o.id, 'accountId', o.account_id, 'integrationPackId', o.integration_pack_id,
                                   'overrideName', o.override_name),
-               now()
+               webhook_now()
         FROM old_rows o
         JOIN integration_packs p ON p.id = o.integration_pack_id AND p.deleted_at IS NULL
         ORDER BY o.id;
@@ -218,7 +225,7 @@ BEGIN
     INSERT INTO webhook_events (id, partner_account_id, managed_account_id, type, data, created_at)
     SELECT gen_random_uuid(), b.partner_account_id, b.account_id, 'deployment.reported',
            jsonb_build_object('environmentId', b.environment_id, 'accountId', b.account_id, 'instances', b.instances),
-           now()
+           webhook_now()
     FROM (SELECT c.environment_id, c.account_id, c.partner_account_id, c.chunk,
                  jsonb_agg(c.entry ORDER BY c.instance_id) AS instances
           FROM (SELECT n.environment_id, e.account_id, p.partner_account_id, n.integration_pack_instance_id AS instance_id,
@@ -270,7 +277,7 @@ BEGIN
                (array_agg(account_id))[1] AS account_id, (array_agg(data))[1] AS data
         FROM versions GROUP BY id, status HAVING bool_and(is_new))
     INSERT INTO webhook_events (id, partner_account_id, managed_account_id, type, data, created_at)
-    SELECT gen_random_uuid(), p.partner_account_id, f.account_id, 'execution.failed', f.data, now()
+    SELECT gen_random_uuid(), p.partner_account_id, f.account_id, 'execution.failed', f.data, webhook_now()
     FROM failed f JOIN integration_packs p ON p.id = f.integration_pack_id
     ORDER BY f.id;
     IF FOUND THEN
@@ -290,7 +297,7 @@ BEGIN
     INSERT INTO webhook_events (id, partner_account_id, type, data, created_at)
     SELECT gen_random_uuid(), n.partner_account_id, 'integration_pack.deleted',
            jsonb_build_object('integrationPackId', n.id, 'name', n.name, 'deletedAt', webhook_instant(n.deleted_at)),
-           now()
+           webhook_now()
     FROM old_rows o JOIN new_rows n ON n.id = o.id
     WHERE o.deleted_at IS NULL AND n.deleted_at IS NOT NULL
     ORDER BY n.id;

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.packwright.activities.release.ReleaseTuningProperties;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.Benchmarks;
+import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.ReleaseWorkerApiTestBase;
 import io.packwright.api.support.Tokens;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -527,6 +528,12 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
      */
     private void insertInstances(UUID pack, UUID release, List<UUID> accounts, int count) throws SQLException {
         try (Connection connection = database.connect()) {
+            // seeded instances are not installs: no instance.installed event each
+            connection.setAutoCommit(false);
+            try (Statement off = connection.createStatement()) {
+                off.execute(
+                        "ALTER TABLE integration_pack_instances DISABLE TRIGGER " + CatalogFixtures.INSTALLED_EVENTS);
+            }
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO integration_pack_instances (id, account_id, integration_pack_id, override_name,
                                                             installed_release_id, created_at, updated_at)
@@ -543,6 +550,11 @@ class ReleaseBenchmark extends ReleaseWorkerApiTestBase {
                 insert.setInt(6, count);
                 assertEquals(count, insert.executeUpdate());
             }
+            try (Statement on = connection.createStatement()) {
+                on.execute("ALTER TABLE integration_pack_instances ENABLE TRIGGER " + CatalogFixtures.INSTALLED_EVENTS);
+            }
+            connection.commit();
+            connection.setAutoCommit(true);
             try (Statement analyze = connection.createStatement()) {
                 analyze.execute("ANALYZE integration_pack_instances");
             }

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.packwright.activities.store.notify.NotificationChannel;
+import io.packwright.activities.store.webhook.WebhookDeliveryStore;
+import io.packwright.activities.webhook.WebhookEndpointWorkflows;
+import io.packwright.activities.webhook.WebhookEventTypes;
+import io.packwright.activities.webhook.WebhookReceiver;
 import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.ReleaseWorkerApiTestBase;
@@ -34,6 +38,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -52,6 +58,14 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
     private static final Pattern INSTANT =
             Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3}|\\.\\d{6})?Z");
 
+    /** The one receiver of every endpoint of the tests. */
+    private final WebhookReceiver receiver = WebhookReceiver.start();
+    /** The worlds the running test made, whose deliveries {@link #everyEventArrivesOverHttpSignedWithItsBody} checks. */
+    private final List<World> worlds = new ArrayList<>();
+
+    private final Set<String> deliveredTypes = new java.util.TreeSet<>();
+    private int testsRun;
+
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>(super.getProperties());
@@ -61,6 +75,8 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
         properties.put("packwright.executions.lease", "3s");
         // the release activities run in this context: the worker's statement timeout, not the api's
         properties.put("packwright.database.statement-timeout", "25s");
+        // the receiver of every world's endpoints listens on the loopback address
+        properties.put("packwright.webhooks.allow-loopback", "true");
         return properties;
     }
 
@@ -88,8 +104,18 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
         return count("SELECT COALESCE(max(seq), 0) FROM webhook_events");
     }
 
-    /** The events of {@code partner}'s tenant after {@code mark}, in {@code seq} order. */
+    /** The events of {@code partner}'s tenant after {@code mark}, in {@code seq} order, all undispatched. */
     private List<Event> eventsSince(UUID partner, long mark) {
+        List<Event> events = outbox(partner, mark);
+        events.forEach(event -> {
+            assertNotNull(event.id());
+            assertFalse(event.dispatched(), "an event waits for the dispatcher");
+        });
+        return events;
+    }
+
+    /** The events of {@code partner}'s tenant after {@code mark}, in {@code seq} order. */
+    private List<Event> outbox(UUID partner, long mark) {
         try (Connection connection = database.connect();
                 PreparedStatement query = connection.prepareStatement("""
                         SELECT id, seq, type, partner_account_id, managed_account_id, data::text AS data, created_at,
@@ -111,10 +137,6 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                             rows.getBoolean("dispatched")));
                 }
             }
-            events.forEach(event -> {
-                assertNotNull(event.id());
-                assertFalse(event.dispatched(), "an event waits for the dispatcher");
-            });
             return events;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -222,6 +244,10 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
         final UUID pack;
         final String packName = "Webhook pack " + UUID.randomUUID();
         final ApiResponse firstRelease;
+        /** The partner's endpoint for every event of its tenant. */
+        final Hook partnerHook;
+        /** The endpoint of {@link #customer} for every event about it. */
+        final Hook customerHook;
 
         World(String installationType) {
             this(createPartner("Webhook partner " + UUID.randomUUID(), true, true), installationType);
@@ -231,6 +257,9 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
             this.partner = partner;
             customer = createManaged(partner, "Webhook customer");
             otherCustomer = createManaged(partner, "Other webhook customer");
+            partnerHook = subscribe(partner);
+            customerHook = subscribe(customer);
+            worlds.add(this);
             component = fixtures.component(partner, "Ship orders", "PROCESS");
             fixtures.pkg(partner, component, "1.0", true);
             pack = fixtures.pack(partner, packName, installationType);
@@ -294,6 +323,172 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
             assertEquals(201, created.status(), created::toString);
             return created.string("token");
         }
+    }
+
+    // --- every event over HTTP ---
+
+    /** An endpoint registered through the API, with the secret its creation answered. */
+    private record Hook(UUID id, UUID account, String secret) {}
+
+    /** Registers an endpoint of {@code account} for every event, at {@link #receiver}. */
+    private Hook subscribe(UUID account) {
+        ApiResponse created = api.post(
+                "/api/v1/webhook-endpoints",
+                Tokens.account(account),
+                obj("url", receiver.url(), "eventTypes", List.of(WebhookEventTypes.WILDCARD)));
+        assertEquals(201, created.status(), created::toString);
+        return new Hook(UUID.fromString(created.string("id")), account, created.string("secret"));
+    }
+
+    /** A delivery of an endpoint, with its event. */
+    private record Delivery(UUID id, long sequence, String status, Map<String, Object> data, Event event) {}
+
+    private List<Delivery> deliveries(Hook hook, Map<UUID, Event> events) {
+        List<Delivery> deliveries = new ArrayList<>();
+        try (Connection connection = database.connect();
+                PreparedStatement query = connection.prepareStatement("""
+                        SELECT id, sequence, status, event_id, data::text AS data FROM webhook_deliveries
+                        WHERE endpoint_id = ? ORDER BY sequence""")) {
+            query.setObject(1, hook.id());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    deliveries.add(new Delivery(
+                            rows.getObject("id", UUID.class),
+                            rows.getLong("sequence"),
+                            rows.getString("status"),
+                            parse(rows.getString("data")),
+                            events.get(rows.getObject("event_id", UUID.class))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return deliveries;
+    }
+
+    /**
+     * What the endpoint of managed account {@code account} gets of {@code event}: the whole event
+     * when it is about that account, its own instances of a batch, nothing otherwise ({@code null}).
+     */
+    private static Map<String, Object> customerShare(Event event, UUID account) {
+        if (!WebhookEventTypes.MANAGED_ACCOUNT_TYPES.contains(event.type())) {
+            return null;
+        }
+        if (event.managed() != null) {
+            return account.equals(event.managed()) ? event.data() : null;
+        }
+        List<Map<String, Object>> mine = event.instances().stream()
+                .filter(instance -> account.toString().equals(instance.get("accountId")))
+                .toList();
+        return mine.isEmpty() ? null : with(event.data(), "instances", mine);
+    }
+
+    /**
+     * After each test, what the worker would do with its outbox, and what came of it: the events are
+     * dispatched, the endpoints' delivery workflows send them to the receiver over HTTP, and every
+     * event of each world's tenant arrived at the partner's endpoint, and every event about the
+     * customer (of a batch, its own instances) at the customer's, exactly once each in sequence
+     * order, signed under the endpoint's secret, with the body {@code {"type","timestamp",
+     * "sequence","data"}} of the event.
+     */
+    @AfterEach
+    void everyEventArrivesOverHttpSignedWithItsBody() {
+        WebhookDeliveryStore store = context.getBean(WebhookDeliveryStore.class);
+        WebhookEndpointWorkflows workflows = context.getBean(WebhookEndpointWorkflows.class);
+        WebhookDeliveryStore.Dispatch dispatch;
+        do {
+            dispatch = store.dispatch(1000, Instant.now());
+            dispatch.endpoints().forEach(workflows::changed);
+        } while (dispatch.events() > 0);
+        List<World> tested = List.copyOf(worlds);
+        worlds.clear();
+        List<UUID> hooks = tested.stream()
+                .flatMap(world -> java.util.stream.Stream.of(world.partnerHook.id(), world.customerHook.id()))
+                .toList();
+        await(
+                "every delivery of the test",
+                Duration.ofSeconds(60),
+                () -> hooks.stream()
+                        .allMatch(hook -> count("SELECT count(*) FROM webhook_deliveries WHERE status = 'PENDING'"
+                                        + " AND endpoint_id = '" + hook + "'")
+                                == 0));
+        Map<String, List<WebhookReceiver.Received>> receivedById = new HashMap<>();
+        receiver.received()
+                .forEach(request -> receivedById
+                        .computeIfAbsent(request.header("webhook-id"), id -> new ArrayList<>())
+                        .add(request));
+        for (World world : tested) {
+            List<Event> events = outbox(world.partner, 0);
+            Map<UUID, Event> byId = new HashMap<>();
+            events.forEach(event -> byId.put(event.id(), event));
+
+            List<Delivery> toPartner = deliveries(world.partnerHook, byId);
+            assertEquals(
+                    events.stream().map(Event::id).toList(),
+                    toPartner.stream().map(delivery -> delivery.event().id()).toList(),
+                    "the partner's endpoint gets every event of its tenant, in order");
+            toPartner.forEach(delivery -> assertEquals(delivery.event().data(), delivery.data()));
+
+            List<Delivery> toCustomer = deliveries(world.customerHook, byId);
+            List<Event> aboutCustomer = events.stream()
+                    .filter(event -> customerShare(event, world.customer) != null)
+                    .toList();
+            assertEquals(
+                    aboutCustomer.stream().map(Event::id).toList(),
+                    toCustomer.stream().map(delivery -> delivery.event().id()).toList(),
+                    "the customer's endpoint gets the events about it, in order");
+            toCustomer.forEach(
+                    delivery -> assertEquals(customerShare(delivery.event(), world.customer), delivery.data()));
+
+            for (Hook hook : List.of(world.partnerHook, world.customerHook)) {
+                List<Delivery> deliveries = hook == world.partnerHook ? toPartner : toCustomer;
+                for (int i = 0; i < deliveries.size(); i++) {
+                    Delivery delivery = deliveries.get(i);
+                    assertEquals(i + 1, delivery.sequence(), "sequences count from 1 without a gap");
+                    assertEquals("SUCCEEDED", delivery.status(), delivery::toString);
+                    List<WebhookReceiver.Received> requests =
+                            receivedById.get(delivery.id().toString());
+                    assertNotNull(requests, () -> "never received: " + delivery);
+                    assertEquals(1, requests.size(), () -> "received once: " + delivery);
+                    WebhookReceiver.Received request = requests.get(0);
+                    assertTrue(WebhookReceiver.verifies(hook.secret(), request), () -> "signed: " + delivery);
+                    Map<String, Object> body = parse(request.body());
+                    assertEquals(
+                            obj(
+                                    "type", delivery.event().type(),
+                                    "timestamp", delivery.event().createdAt().toString(),
+                                    "sequence", (int) delivery.sequence(),
+                                    "data", delivery.data()),
+                            body);
+                    deliveredTypes.add(delivery.event().type());
+                }
+            }
+        }
+        testsRun++;
+    }
+
+    /**
+     * Once the whole class ran: every type of the catalogue arrived somewhere, but those of release
+     * control, which nothing emits yet, and the notice of a disabled endpoint.
+     */
+    @AfterAll
+    void everyEmittedTypeOfTheCatalogueWasDelivered() {
+        receiver.close();
+        long tests = java.util.Arrays.stream(WebhookEventsTest.class.getDeclaredMethods())
+                .filter(method -> method.isAnnotationPresent(Test.class))
+                .count();
+        if (testsRun < tests) {
+            return; // a selection of the tests ran: the catalogue cannot be complete
+        }
+        Set<String> emitted = new java.util.TreeSet<>(WebhookEventTypes.ALL);
+        emitted.removeAll(List.of(
+                WebhookEventTypes.RELEASE_RESCHEDULED,
+                WebhookEventTypes.RELEASE_PAUSED,
+                WebhookEventTypes.RELEASE_RESUMED,
+                WebhookEventTypes.RELEASE_ABORTED,
+                // written by the delivery activities, not by a change: WebhookDeliveryWorkflowTest
+                WebhookEventTypes.WEBHOOK_ENDPOINT_DISABLED));
+        assertEquals(emitted, deliveredTypes);
     }
 
     // --- releases and their ledger ---
@@ -424,7 +619,9 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
             assertEquals(2, ((Number) batch.data().get("releaseNumber")).intValue());
             for (Map<String, Object> instance : batch.instances()) {
                 String id = (String) instance.get("integrationPackInstanceId");
-                assertEquals(obj("integrationPackInstanceId", id, "accountId", accountOf.get(id), "mode", "IMMEDIATE"), instance);
+                assertEquals(
+                        obj("integrationPackInstanceId", id, "accountId", accountOf.get(id), "mode", "IMMEDIATE"),
+                        instance);
                 covered.add(id);
             }
         }
@@ -507,7 +704,13 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                         "releaseNumber",
                         2,
                         "instances",
-                        List.of(obj("integrationPackInstanceId", mine, "accountId", world.customer.toString(), "mode", "MANUAL"))),
+                        List.of(obj(
+                                "integrationPackInstanceId",
+                                mine,
+                                "accountId",
+                                world.customer.toString(),
+                                "mode",
+                                "MANUAL"))),
                 testing.get(1).data());
 
         long window = mark();
@@ -527,7 +730,13 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                 world.partner,
                 with(data, "status", "IN_PROGRESS", "startedAt", done.get("startedAt")));
         assertEquals(
-                List.of(obj("integrationPackInstanceId", theirs, "accountId", world.otherCustomer.toString(), "mode", "AUTOMATIC")),
+                List.of(obj(
+                        "integrationPackInstanceId",
+                        theirs,
+                        "accountId",
+                        world.otherCustomer.toString(),
+                        "mode",
+                        "AUTOMATIC")),
                 events.get(1).instances());
         assertReleaseEvent(
                 events.get(2),
@@ -602,7 +811,8 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                 world.partner,
                 with(releaseData(superseded), "supersededById", third, "completedAt", superseded.get("completedAt")));
         assertEquals(31, events.get(3).instances().size());
-        assertTrue(events.get(3).instances().stream().anyMatch(instance -> kept.equals(instance.get("integrationPackInstanceId"))));
+        assertTrue(events.get(3).instances().stream()
+                .anyMatch(instance -> kept.equals(instance.get("integrationPackInstanceId"))));
         assertEquals(
                 obj("installed", 31, "appliedManually", 0, "appliedAutomatically", 31, "failed", 0),
                 events.get(4).data().get("counts"));
@@ -674,7 +884,15 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
         String release = world.firstRelease.string("id");
         List<Map<String, Object>> reported = List.of(
                 obj("integrationPackInstanceId", instance, "releaseId", release, "state", "DEPLOYED", "message", null),
-                obj("integrationPackInstanceId", instance, "releaseId", release, "state", "FAILED", "message", "disk full"));
+                obj(
+                        "integrationPackInstanceId",
+                        instance,
+                        "releaseId",
+                        release,
+                        "state",
+                        "FAILED",
+                        "message",
+                        "disk full"));
         for (int i = 0; i < 2; i++) {
             Event event = events.get(i);
             assertEquals(world.partner, event.partner());
@@ -880,7 +1098,12 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                         2,
                         "instances",
                         List.of(obj(
-                                "integrationPackInstanceId", instance, "accountId", world.customer.toString(), "mode", "AUTOMATIC"))),
+                                "integrationPackInstanceId",
+                                instance,
+                                "accountId",
+                                world.customer.toString(),
+                                "mode",
+                                "AUTOMATIC"))),
                 events.get(0).data());
 
         long again = mark();

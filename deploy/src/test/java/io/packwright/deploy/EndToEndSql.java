@@ -17,6 +17,9 @@ import java.util.UUID;
 /** What end-to-end tests read from and write to the stack's database directly. */
 final class EndToEndSql {
 
+    /** V12's trigger that writes one {@code instance.installed} event per inserted instance. */
+    private static final String INSTALLED_EVENTS = "integration_pack_instances_webhook_events_insert";
+
     private EndToEndSql() {}
 
     /**
@@ -25,6 +28,13 @@ final class EndToEndSql {
      */
     static void insertInstances(Connection connection, UUID pack, UUID release, List<UUID> accounts, int count)
             throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement off = connection.createStatement()) {
+            // seeded instances are not installs: no instance.installed event each (V12's trigger is
+            // off only inside this transaction, which no other session sees)
+            off.execute("ALTER TABLE integration_pack_instances DISABLE TRIGGER " + INSTALLED_EVENTS);
+        }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO integration_pack_instances (id, account_id, integration_pack_id, override_name,
                                                         installed_release_id, created_at, updated_at)
@@ -37,6 +47,11 @@ final class EndToEndSql {
             insert.setInt(5, count);
             assertEquals(count, insert.executeUpdate());
         }
+        try (Statement on = connection.createStatement()) {
+            on.execute("ALTER TABLE integration_pack_instances ENABLE TRIGGER " + INSTALLED_EVENTS);
+        }
+        connection.commit();
+        connection.setAutoCommit(autoCommit);
         try (Statement analyze = connection.createStatement()) {
             analyze.execute("ANALYZE integration_pack_instances");
         }

@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -119,7 +120,7 @@ final class WebhookDispatcher implements ApplicationEventListener<StartupEvent> 
         int events = 0;
         Dispatch dispatch;
         do {
-            dispatch = store.dispatch(BATCH, clock.instant());
+            dispatch = store.dispatch(BATCH, clock.instant().truncatedTo(ChronoUnit.MILLIS));
             events += dispatch.events();
             for (UUID endpoint : dispatch.endpoints()) {
                 workflows.changed(endpoint);

@@ -8,6 +8,7 @@ import io.packwright.activities.store.managed.SecretSweepStore;
 import io.packwright.activities.store.managed.SecretSweepStore.Rewritten;
 import io.packwright.activities.store.managed.SecretSweepStore.Stored;
 import io.packwright.activities.store.managed.SecretSweepStore.Sweep;
+import io.packwright.activities.webhook.WebhookSecrets;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.time.Clock;
@@ -26,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every secret extension value and secret default encrypted, under the current key. One pass
+ * Keeps every secret extension value, secret default and webhook endpoint secret encrypted, under
+ * the current key. One pass
  * does, in batches of {@code packwright.secrets.sweep-batch-size} (default 1000), one transaction
  * each:
  *
@@ -36,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *       instance ({@link ExtensionValueStore});
  *   <li>defaults of secret extensions still stored in plain text (written before they were
  *       encrypted);
- *   <li>the re-encryption: values and defaults encrypted under a previous key, or in the format
- *       without key id, are decrypted and encrypted again under the current key.
+ *   <li>the re-encryption: values, defaults and the secrets of webhook endpoints (current and
+ *       previous) encrypted under a previous key, or in the format without key id, are decrypted
+ *       and encrypted again under the current key.
  * </ol>
  *
  * <p>Why a sweep and not the transaction that creates the release: a pack may have a million
@@ -100,18 +103,26 @@ public class SecretSweep {
                 reencrypt(stopping, store::lockValuesUnderOtherKeys, store::rewriteValues, ExtensionValueStore::owner);
         Reencrypted ofDefaults = reencrypt(
                 stopping, store::lockDefaultsUnderOtherKeys, store::rewriteDefaults, PackageExtension::defaultOwner);
+        Reencrypted ofWebhooks = reencrypt(
+                stopping,
+                store::lockWebhookSecretsUnderOtherKeys,
+                store::rewriteWebhookSecrets,
+                (endpoint, column) -> WebhookSecrets.owner(endpoint));
         long remaining = transactions.executeRead(status -> store.countUnderOtherKeys(cipher.currentHeader()));
         long queued = transactions.executeRead(status -> sweeps.countQueued());
         Pass pass = new Pass(
                 walked.values(),
                 walked.instances(),
                 defaults,
-                values.rewritten() + ofDefaults.rewritten(),
-                values.undecryptable() + ofDefaults.undecryptable(),
+                values.rewritten() + ofDefaults.rewritten() + ofWebhooks.rewritten(),
+                values.undecryptable() + ofDefaults.undecryptable() + ofWebhooks.undecryptable(),
                 remaining,
                 queued,
                 !stopping.getAsBoolean());
-        log(pass, clock.millis() - started, values.unknownKeyIds(), ofDefaults.unknownKeyIds());
+        Set<String> unknownKeyIds = new LinkedHashSet<>(values.unknownKeyIds());
+        unknownKeyIds.addAll(ofDefaults.unknownKeyIds());
+        unknownKeyIds.addAll(ofWebhooks.unknownKeyIds());
+        log(pass, clock.millis() - started, unknownKeyIds);
         return pass;
     }
 
@@ -231,7 +242,7 @@ public class SecretSweep {
         return new Reencrypted(rewritten, undecryptable, unknownKeyIds);
     }
 
-    private void log(Pass pass, long millis, Set<String> valueKeyIds, Set<String> defaultKeyIds) {
+    private void log(Pass pass, long millis, Set<String> keyIds) {
         boolean didSomething = pass.valuesEncrypted() + pass.defaultsEncrypted() + pass.reencrypted() > 0;
         if (didSomething || pass.remaining() > 0 || pass.queuedSweeps() > 0) {
             LOG.info(
@@ -249,8 +260,6 @@ public class SecretSweep {
                     pass.queuedSweeps());
         }
         if (pass.undecryptable() > 0) {
-            Set<String> keyIds = new LinkedHashSet<>(valueKeyIds);
-            keyIds.addAll(defaultKeyIds);
             LOG.warn(
                     "Secret sweep: {} ciphertext(s) under key id(s) {} cannot be decrypted with any configured key;"
                             + " add the key that encrypted them to PACKWRIGHT_SECRETS_PREVIOUS_KEYS",

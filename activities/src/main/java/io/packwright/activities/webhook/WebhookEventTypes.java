@@ -29,6 +29,11 @@ public final class WebhookEventTypes {
     public static final String DEPLOYMENT_REPORTED = "deployment.reported";
     public static final String EXECUTION_FAILED = "execution.failed";
     public static final String INTEGRATION_PACK_DELETED = "integration_pack.deleted";
+    /**
+     * One of the subscriber's endpoints was disabled after failing for too long: the notice to its
+     * owner, through the owner's other endpoints. Not in the contract's list; an addition.
+     */
+    public static final String WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled";
     /** Sent on request to one endpoint only ({@code POST .../test}); nobody subscribes to it. */
     public static final String WEBHOOK_TEST = "webhook.test";
 
@@ -49,7 +54,8 @@ public final class WebhookEventTypes {
             INSTANCE_UNINSTALLED,
             DEPLOYMENT_REPORTED,
             EXECUTION_FAILED,
-            INTEGRATION_PACK_DELETED);
+            INTEGRATION_PACK_DELETED,
+            WEBHOOK_ENDPOINT_DISABLED);
 
     /** The types that concern one managed account and reach its own endpoints too. */
     public static final Set<String> MANAGED_ACCOUNT_TYPES = Set.of(
@@ -58,7 +64,14 @@ public final class WebhookEventTypes {
             INSTANCE_INSTALLED,
             INSTANCE_UNINSTALLED,
             DEPLOYMENT_REPORTED,
-            EXECUTION_FAILED);
+            EXECUTION_FAILED,
+            WEBHOOK_ENDPOINT_DISABLED);
+
+    /**
+     * The types that, about a managed account, reach only that account's endpoints and not its
+     * partner's: a managed account's endpoints are its own business.
+     */
+    public static final Set<String> OWNER_ONLY_TYPES = Set.of(WEBHOOK_ENDPOINT_DISABLED);
 
     private WebhookEventTypes() {}
 }

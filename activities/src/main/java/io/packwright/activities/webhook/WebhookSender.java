@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,8 @@ public class WebhookSender implements AutoCloseable {
      * the network does, which the returned attempt describes.
      */
     public Attempt send(String url, Map<String, String> headers, String body) {
-        Instant at = clock.instant();
+        // to the millisecond, as every instant the API shows
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long started = System.nanoTime();
         URI uri;
         try {

@@ -20,6 +20,7 @@ import io.packwright.activities.store.release.NewRelease;
 import io.packwright.activities.store.release.ReleaseRows;
 import io.packwright.activities.store.release.ReleaseRows.Pack;
 import io.packwright.activities.store.release.ReleaseStore;
+import io.packwright.activities.webhook.WebhookSecrets;
 import io.packwright.workflows.release.ReleaseSchedule;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -100,6 +101,7 @@ class SecretSweepTest {
         // every test starts from a database without anything left to sweep
         rows.exec("DELETE FROM secret_key_sweeps");
         rows.exec("DELETE FROM instance_extension_values");
+        rows.exec("DELETE FROM webhook_endpoints");
         logs.list.clear();
         logs.start();
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logs);
@@ -250,6 +252,68 @@ class SecretSweepTest {
         assertTrue(
                 logs.list.stream().anyMatch(event -> event.getFormattedMessage().contains("no ciphertext is left")),
                 () -> messages());
+    }
+
+    @Test
+    void webhookSecretsCurrentAndPreviousUnderAPreviousKeyAreRewrittenUnderTheCurrentKey() throws Exception {
+        Pack pack = rows.pack();
+        String signing = "whsec_c2lnbmluZy1zZWNyZXQtdGhhdC1tdXN0LW5ldmVyLWxlYWs=";
+        String rotatedOut = "whsec_cm90YXRlZC1vdXQtc2VjcmV0LXRoYXQtbXVzdC1uZXZlci1sZWFr";
+        UUID rotated = UUID.randomUUID();
+        UUID fresh = UUID.randomUUID();
+        UUID current = UUID.randomUUID();
+        endpoint(
+                rotated,
+                pack.partner(),
+                old.encrypt(WebhookSecrets.owner(rotated), signing),
+                old.encrypt(WebhookSecrets.owner(rotated), rotatedOut));
+        endpoint(fresh, pack.partner(), old.encrypt(WebhookSecrets.owner(fresh), signing), null);
+        byte[] alreadyCurrent = cipher.encrypt(WebhookSecrets.owner(current), signing);
+        endpoint(current, pack.partner(), alreadyCurrent, null);
+
+        SecretSweep.Pass pass = sweep.pass(() -> false);
+
+        assertEquals(3, pass.reencrypted(), pass::toString);
+        assertEquals(0, pass.remaining(), pass::toString);
+        SecretCipher onlyCurrent = new SecretCipher(CURRENT_KEY);
+        assertEquals(signing, onlyCurrent.decrypt(WebhookSecrets.owner(rotated), webhookSecret(rotated, "secret")));
+        assertEquals(
+                rotatedOut,
+                onlyCurrent.decrypt(WebhookSecrets.owner(rotated), webhookSecret(rotated, "previous_secret")));
+        assertEquals(signing, onlyCurrent.decrypt(WebhookSecrets.owner(fresh), webhookSecret(fresh, "secret")));
+        assertNull(webhookSecret(fresh, "previous_secret"), "no previous secret appears");
+        assertArrayEquals(alreadyCurrent, webhookSecret(current, "secret"), "untouched");
+        assertEquals(0, sweep.pass(() -> false).reencrypted(), "nothing left to do");
+        for (ILoggingEvent event : logs.list) {
+            assertFalse(event.getFormattedMessage().contains(signing)
+                    || event.getFormattedMessage().contains(rotatedOut));
+        }
+    }
+
+    private void endpoint(UUID id, UUID account, byte[] secret, byte[] previous) throws SQLException {
+        try (PreparedStatement insert = db.prepareStatement("""
+                INSERT INTO webhook_endpoints (id, account_id, url, event_types, secret, previous_secret,
+                                               previous_secret_expires_at, created_at, updated_at)
+                VALUES (?, ?, 'https://hooks.example.com/', ARRAY['*'], ?, ?, CASE WHEN ? THEN now() + interval '1 day' END,
+                        now(), now())""")) {
+            insert.setObject(1, id);
+            insert.setObject(2, account);
+            insert.setBytes(3, secret);
+            insert.setBytes(4, previous);
+            insert.setBoolean(5, previous != null);
+            insert.executeUpdate();
+        }
+    }
+
+    private byte[] webhookSecret(UUID endpoint, String column) throws SQLException {
+        try (PreparedStatement query =
+                db.prepareStatement("SELECT " + column + " FROM webhook_endpoints WHERE id = ?")) {
+            query.setObject(1, endpoint);
+            try (ResultSet row = query.executeQuery()) {
+                assertTrue(row.next());
+                return row.getBytes(1);
+            }
+        }
     }
 
     @Test

@@ -1,12 +1,11 @@
 package io.packwright.activities.webhook;
 
+import static io.packwright.activities.webhook.WebhookReceiver.verifies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.micronaut.context.ApplicationContext;
 import io.packwright.activities.secrets.SecretCipher;
 import io.packwright.activities.store.TestDatabase;
@@ -14,15 +13,13 @@ import io.packwright.activities.store.TestDatabases;
 import io.packwright.activities.store.release.ReleaseRows;
 import io.packwright.activities.store.webhook.WebhookDeliveryStore;
 import io.packwright.activities.temporal.TestServerClock;
+import io.packwright.activities.webhook.WebhookReceiver.Received;
 import io.packwright.workflows.TaskQueues;
 import io.packwright.workflows.webhook.WebhookEndpointWorkflowImpl;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,16 +29,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,19 +59,8 @@ class WebhookDeliveryWorkflowTest {
     private Connection db;
     private TestWorkflowEnvironment testEnv;
     private WebhookEndpointWorkflows workflows;
-    private HttpServer receiver;
-    private final List<Received> received = new CopyOnWriteArrayList<>();
-    private volatile IntSupplier answer = () -> 200;
-
-    private record Received(Map<String, List<String>> headers, String body) {
-        String header(String name) {
-            return headers.entrySet().stream()
-                    .filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0))
-                    .findFirst()
-                    .orElse(null);
-        }
-    }
+    private WebhookReceiver receiver;
+    private List<Received> received;
 
     @BeforeAll
     void start() throws Exception {
@@ -87,21 +68,13 @@ class WebhookDeliveryWorkflowTest {
         store = context.getBean(WebhookDeliveryStore.class);
         cipher = context.getBean(SecretCipher.class);
         db = database.connect();
-        receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(Map.copyOf(exchange.getRequestHeaders()), body));
-            byte[] reply = "thanks".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(answer.getAsInt(), reply.length);
-            exchange.getResponseBody().write(reply);
-            exchange.close();
-        });
-        receiver.start();
+        receiver = WebhookReceiver.start();
+        received = receiver.received();
     }
 
     @AfterAll
     void stop() throws SQLException {
-        receiver.stop(0);
+        receiver.close();
         db.close();
         context.close();
     }
@@ -112,8 +85,7 @@ class WebhookDeliveryWorkflowTest {
             testEnv.close();
             testEnv = null;
         }
-        received.clear();
-        answer = () -> 200;
+        receiver.reset();
     }
 
     private void startWorker(WebhookAddressPolicy policy, Duration disableAfter) {
@@ -173,7 +145,7 @@ class WebhookDeliveryWorkflowTest {
     }
 
     private String hook() {
-        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        return receiver.url();
     }
 
     private UUID event(UUID partner, UUID managed, String type, String data) throws SQLException {
@@ -241,31 +213,6 @@ class WebhookDeliveryWorkflowTest {
         throw new AssertionError(count + " " + status + " deliveries expected at endpoint " + endpoint);
     }
 
-    // --- an independent verifier, written from the Standard Webhooks specification -------------
-
-    /** Whether any {@code v1,} signature of the header is the HMAC-SHA256 of {@code id.timestamp.body}. */
-    private static boolean verifies(String secret, Received request) throws Exception {
-        String id = request.header("webhook-id");
-        String timestamp = request.header("webhook-timestamp");
-        String signatures = request.header("webhook-signature");
-        assertNotNull(id, "webhook-id");
-        assertNotNull(timestamp, "webhook-timestamp");
-        assertNotNull(signatures, "webhook-signature");
-        byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        byte[] expected = mac.doFinal((id + "." + timestamp + "." + request.body()).getBytes(StandardCharsets.UTF_8));
-        for (String signature : signatures.split(" ")) {
-            String[] parts = signature.split(",", 2);
-            if (parts.length == 2
-                    && parts[0].equals("v1")
-                    && MessageDigest.isEqual(expected, Base64.getDecoder().decode(parts[1]))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     // --- tests -----------------------------------------------------------------------------------
 
     @Test
@@ -314,7 +261,7 @@ class WebhookDeliveryWorkflowTest {
         UUID partner = account("PARTNER", null);
         Endpoint endpoint = endpoint(partner, hook(), "release.completed");
         AtomicInteger calls = new AtomicInteger();
-        answer = () -> calls.incrementAndGet() == 1 ? 500 : 200;
+        receiver.answer(() -> calls.incrementAndGet() == 1 ? 500 : 200);
         event(partner, null, "release.completed", "{\"n\":1}");
 
         dispatch();
@@ -500,9 +447,10 @@ class WebhookDeliveryWorkflowTest {
     @Test
     void aDeliveryIsRetriedForADayAndMoreThenGivenUpAndAFailingEndpointIsDisabled() throws Exception {
         startWorker(new WebhookAddressPolicy(true, InetAddress::getAllByName), Duration.ofHours(30));
-        answer = () -> 503;
+        receiver.answer(() -> 503);
         UUID partner = account("PARTNER", null);
         Endpoint endpoint = endpoint(partner, hook(), "*");
+        Endpoint watcher = endpoint(partner, hook() + "?watcher", WebhookEventTypes.WEBHOOK_ENDPOINT_DISABLED);
         UUID event = event(partner, null, "release.created", "{}");
         dispatch();
         awaitReceived(1);
@@ -548,6 +496,28 @@ class WebhookDeliveryWorkflowTest {
         assertTrue(column("SELECT disabled_reason FROM webhook_endpoints WHERE id = ?", endpoint.id())
                 .get(0)
                 .startsWith("Disabled automatically"));
+        // its owner is told, through its other endpoints
+        assertEquals(
+                List.of(partner + " null " + endpoint.id() + " " + hook()),
+                column(
+                        "SELECT partner_account_id || ' ' || coalesce(managed_account_id::text, 'null') || ' '"
+                                + " || (data ->> 'endpointId') || ' ' || (data ->> 'url') FROM webhook_events"
+                                + " WHERE type = 'webhook_endpoint.disabled' AND data ->> 'endpointId' = ?",
+                        endpoint.id().toString()));
+        assertTrue(column(
+                        "SELECT data ->> 'disabledReason' FROM webhook_events WHERE type = 'webhook_endpoint.disabled'"
+                                + " AND data ->> 'endpointId' = ?",
+                        endpoint.id().toString())
+                .get(0)
+                .startsWith("Disabled automatically"));
+        // dispatched to the watcher, whose workflow is not signalled: what follows counts requests
+        store.dispatch(500, now());
+        assertEquals(
+                List.of("webhook_endpoint.disabled"),
+                column(
+                        "SELECT e.type FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id"
+                                + " WHERE d.endpoint_id = ?",
+                        watcher.id()));
         int sent = received.size();
         // disabled: its pending delivery waits, nothing more is sent, new events are not dispatched to it
         event(partner, null, "release.created", "{}");
@@ -569,7 +539,7 @@ class WebhookDeliveryWorkflowTest {
     @Test
     void eventsOlderThanTheRetentionAreForgottenUnlessADeliveryIsPending() throws Exception {
         startWorker();
-        answer = () -> 200;
+        receiver.answer(() -> 200);
         UUID partner = account("PARTNER", null);
         Endpoint endpoint = endpoint(partner, hook(), "*");
         UUID delivered = event(partner, null, "release.created", "{}");

@@ -7,6 +7,7 @@ import io.packwright.activities.store.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -220,14 +221,39 @@ public final class CatalogFixtures {
         return id;
     }
 
-    /** Many bare instances of a MULTI {@code pack} in {@code account}, in one statement. */
+    /** Many bare instances of a MULTI {@code pack} in {@code account}, in one statement, without install events. */
     public void instances(UUID account, UUID pack, UUID release, int count) {
-        exec("""
-                INSERT INTO integration_pack_instances (id, account_id, integration_pack_id, override_name,
-                                                        installed_release_id, created_at, updated_at)
-                SELECT gen_random_uuid(), ?::uuid, ?::uuid, 'bulk-' || n, ?::uuid, now(), now()
-                FROM generate_series(1, ?) n""", account, pack, release, count);
+        try (Connection connection = database.connect()) {
+            connection.setAutoCommit(false);
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("ALTER TABLE integration_pack_instances DISABLE TRIGGER " + INSTALLED_EVENTS);
+            }
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO integration_pack_instances (id, account_id, integration_pack_id, override_name,
+                                                            installed_release_id, created_at, updated_at)
+                    SELECT gen_random_uuid(), ?::uuid, ?::uuid, 'bulk-' || n, ?::uuid, now(), now()
+                    FROM generate_series(1, ?) n""")) {
+                insert.setObject(1, account);
+                insert.setObject(2, pack);
+                insert.setObject(3, release);
+                insert.setInt(4, count);
+                insert.executeUpdate();
+            }
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("ALTER TABLE integration_pack_instances ENABLE TRIGGER " + INSTALLED_EVENTS);
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
+
+    /**
+     * The trigger that writes an {@code instance.installed} event per inserted instance (V12). Seeded
+     * instances are not installs: {@link #instances} switches it off inside its own transaction (no
+     * other session ever sees it off), so that a seed of thousands writes no outbox event.
+     */
+    public static final String INSTALLED_EVENTS = "integration_pack_instances_webhook_events_insert";
 
     /** An account group of {@code partner} with {@code member} as member and {@code pack} as resource. */
     public UUID group(UUID partner, String name, UUID member, UUID pack) {

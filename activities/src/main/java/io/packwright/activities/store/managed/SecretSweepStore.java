@@ -117,6 +117,24 @@ public class SecretSweepStore {
               AND encode(substring(encrypted_default_value FROM 1 FOR 5), 'hex') <> ALL (?)
             LIMIT ? FOR UPDATE SKIP LOCKED""";
 
+    /**
+     * The secrets of webhook endpoints (current and previous, by column name as the key) under
+     * another key; the endpoints' rows are locked. Parameters: the header four times (twice per
+     * column), the skipped headers twice, the limit of endpoints.
+     */
+    private static final String WEBHOOK_SECRETS_UNDER_OTHER_KEYS = """
+            SELECT w.id AS owner_id, c.key, c.encrypted
+            FROM (SELECT id, secret, previous_secret FROM webhook_endpoints
+                  WHERE ((substring(secret FROM 1 FOR 5) < ? OR substring(secret FROM 1 FOR 5) > ?)
+                         AND encode(substring(secret FROM 1 FOR 5), 'hex') <> ALL (?))
+                     OR ((substring(previous_secret FROM 1 FOR 5) < ? OR substring(previous_secret FROM 1 FOR 5) > ?)
+                         AND encode(substring(previous_secret FROM 1 FOR 5), 'hex') <> ALL (?))
+                  LIMIT ? FOR UPDATE SKIP LOCKED) w
+            CROSS JOIN LATERAL (VALUES ('secret', w.secret), ('previous_secret', w.previous_secret)) c(key, encrypted)
+            WHERE c.encrypted IS NOT NULL
+              AND (substring(c.encrypted FROM 1 FOR 5) < ? OR substring(c.encrypted FROM 1 FOR 5) > ?)
+              AND encode(substring(c.encrypted FROM 1 FOR 5), 'hex') <> ALL (?)""";
+
     private static final String COUNT_UNDER_OTHER_KEYS = """
             SELECT (SELECT count(*) FROM instance_extension_values
                      WHERE encrypted_value IS NOT NULL
@@ -125,7 +143,12 @@ public class SecretSweepStore {
                  + (SELECT count(*) FROM package_extensions
                      WHERE encrypted_default_value IS NOT NULL
                        AND (substring(encrypted_default_value FROM 1 FOR 5) < ?
-                            OR substring(encrypted_default_value FROM 1 FOR 5) > ?)) AS remaining""";
+                            OR substring(encrypted_default_value FROM 1 FOR 5) > ?))
+                 + (SELECT count(*) FROM webhook_endpoints w
+                     CROSS JOIN LATERAL (VALUES (w.secret), (w.previous_secret)) c(encrypted)
+                     WHERE c.encrypted IS NOT NULL
+                       AND (substring(c.encrypted FROM 1 FOR 5) < ?
+                            OR substring(c.encrypted FROM 1 FOR 5) > ?)) AS remaining""";
 
     private final JdbcOperations jdbc;
 
@@ -252,10 +275,41 @@ public class SecretSweepStore {
         return underOtherKeys(DEFAULTS_UNDER_OTHER_KEYS, header, skippedHeaders, limit);
     }
 
-    /** How many encrypted values and defaults do not start with {@code header}. */
+    /**
+     * {@link #lockValuesUnderOtherKeys}, for the secrets of webhook endpoints: the key of each is
+     * the column that holds it ({@code secret} or {@code previous_secret}); up to {@code limit}
+     * endpoints.
+     */
+    public List<Stored> lockWebhookSecretsUnderOtherKeys(byte[] header, Collection<String> skippedHeaders, int limit) {
+        return jdbc.prepareStatement(WEBHOOK_SECRETS_UNDER_OTHER_KEYS, statement -> {
+            java.sql.Array skipped = statement.getConnection().createArrayOf("text", skippedHeaders.toArray());
+            int parameter = 1;
+            for (int column = 0; column < 3; column++) {
+                statement.setBytes(parameter++, header);
+                statement.setBytes(parameter++, header);
+                statement.setArray(parameter++, skipped);
+                if (column == 1) {
+                    statement.setInt(parameter++, limit);
+                }
+            }
+            return stored(statement);
+        });
+    }
+
+    /** Stores webhook endpoints' secrets re-encrypted, each into the column its key names. */
+    public void rewriteWebhookSecrets(List<Rewritten> secrets) {
+        rewrite("""
+                UPDATE webhook_endpoints w
+                SET secret = CASE WHEN v.key = 'secret' THEN v.encrypted ELSE w.secret END,
+                    previous_secret = CASE WHEN v.key = 'previous_secret' THEN v.encrypted ELSE w.previous_secret END
+                FROM (SELECT ?::bytea AS encrypted, ?::uuid AS id, ?::text AS key) v
+                WHERE w.id = v.id""", secrets);
+    }
+
+    /** How many encrypted values, defaults and webhook secrets do not start with {@code header}. */
     public long countUnderOtherKeys(byte[] header) {
         return jdbc.prepareStatement(COUNT_UNDER_OTHER_KEYS, statement -> {
-            for (int i = 1; i <= 4; i++) {
+            for (int i = 1; i <= 6; i++) {
                 statement.setBytes(i, header);
             }
             try (ResultSet rows = statement.executeQuery()) {

@@ -3,6 +3,7 @@ package io.packwright.activities.store.webhook;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
+import io.packwright.activities.store.notify.NotificationChannel;
 import io.packwright.activities.webhook.WebhookEventTypes;
 import io.packwright.workflows.webhook.DeliveryPass;
 import jakarta.inject.Singleton;
@@ -39,8 +40,8 @@ public class WebhookDeliveryStore {
     /**
      * Moves up to {@code ?} undispatched events, oldest first, into one delivery per subscribed
      * endpoint, numbered per endpoint, and marks them dispatched. A partner's endpoints get every
-     * event of its tenant; a managed account's endpoints get the events about it, and of a batch of
-     * instances only its own instances.
+     * event of its tenant (but the notices about a managed account's own endpoints); a managed
+     * account's endpoints get the events about it, and of a batch of instances only its own instances.
      */
     private static final String DISPATCH = """
             WITH events AS (
@@ -49,7 +50,7 @@ public class WebhookDeliveryStore {
             matched AS (
                 SELECT e.id AS event_id, e.seq, w.id AS endpoint_id, e.data
                 FROM events e JOIN webhook_endpoints w ON w.account_id = e.partner_account_id
-                WHERE %1$s
+                WHERE %1$s AND NOT (e.managed_account_id IS NOT NULL AND e.type = ANY (?))
                 UNION ALL
                 SELECT e.id, e.seq, w.id, e.data
                 FROM events e JOIN webhook_endpoints w ON w.account_id = e.managed_account_id
@@ -112,12 +113,15 @@ public class WebhookDeliveryStore {
                 Array managedTypes = statement
                         .getConnection()
                         .createArrayOf("text", WebhookEventTypes.MANAGED_ACCOUNT_TYPES.toArray());
+                Array ownerOnlyTypes =
+                        statement.getConnection().createArrayOf("text", WebhookEventTypes.OWNER_ONLY_TYPES.toArray());
                 Timestamp at = Timestamp.from(now);
                 statement.setInt(1, limit);
-                statement.setArray(2, managedTypes);
+                statement.setArray(2, ownerOnlyTypes);
                 statement.setArray(3, managedTypes);
-                statement.setTimestamp(4, at);
+                statement.setArray(4, managedTypes);
                 statement.setTimestamp(5, at);
+                statement.setTimestamp(6, at);
                 try (ResultSet row = statement.executeQuery()) {
                     row.next();
                     UUID[] endpoints = (UUID[]) row.getArray("endpoints").getArray();
@@ -374,7 +378,34 @@ public class WebhookDeliveryStore {
             statement.setObject(4, endpointId);
             return statement.executeUpdate();
         });
+        // the owner's notice, in the outbox like every event: its other endpoints get it
+        jdbc.prepareStatement(DISABLED_NOTICE, statement -> {
+            statement.setObject(1, endpointId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        });
     }
+
+    /**
+     * Writes the {@code webhook_endpoint.disabled} event of a just disabled endpoint, for its owner
+     * (a partner, or a managed account and its partner's tenant), and wakes the dispatcher.
+     */
+    private static final String DISABLED_NOTICE = """
+            WITH notice AS (
+                INSERT INTO webhook_events (id, partner_account_id, managed_account_id, type, data, created_at)
+                SELECT gen_random_uuid(), COALESCE(a.parent_account_id, a.id), CASE WHEN a.parent_account_id IS NOT NULL
+                       THEN a.id END, '%s',
+                       jsonb_build_object('endpointId', w.id, 'url', w.url, 'disabledReason', w.disabled_reason,
+                                          'failingSince', webhook_instant(w.failing_since),
+                                          'disabledAt', webhook_instant(w.updated_at)),
+                       webhook_now()
+                FROM webhook_endpoints w JOIN accounts a ON a.id = w.account_id WHERE w.id = ?
+                RETURNING 1)
+            SELECT pg_notify('%s', '%s') FROM notice""".formatted(
+                    WebhookEventTypes.WEBHOOK_ENDPOINT_DISABLED,
+                    NotificationChannel.WEBHOOK_EVENTS.channel(),
+                    NotificationChannel.OUTBOX_KEY);
 
     private static String disabledReason(Instant failingSince) {
         return "Disabled automatically: every delivery attempt since " + failingSince
