@@ -13,6 +13,12 @@ import io.packwright.api.support.ApiResponse;
 import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.ReleaseWorkerApiTestBase;
 import io.packwright.api.support.Tokens;
+import io.packwright.workflows.schedule.ProcessLane;
+import io.packwright.workflows.schedule.ProcessScheduleWorkflow;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DefaultDataConverter;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +26,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -269,6 +276,32 @@ class ProcessSchedulesApiTest extends ReleaseWorkerApiTestBase {
         assertEquals(204, api.delete(path, Tokens.account(world.customer)).status());
         assertProblem(404, api.get(path, Tokens.account(world.customer)));
         assertProblem(404, api.delete(path, Tokens.account(world.customer)));
+    }
+
+    /**
+     * A schedule written just before a fire instant, whose workflow starts just after it, must still
+     * fire there: the workflow that the PUT starts plans from the schedule's write, not from its own
+     * start.
+     */
+    @Test
+    void theWorkflowThatAPutStartsPlansFromTheSchedulesWrite() {
+        World world = new World();
+        String path = world.schedule(world.process, world.environment);
+        ApiResponse put = api.put(path, Tokens.account(world.customer), daily("02:30", List.of("MON")));
+        assertEquals(200, put.status(), put::toString);
+        String workflowId = ProcessScheduleWorkflow.workflowId(
+                UUID.fromString(world.instance), world.process, UUID.fromString(world.environment));
+        HistoryEvent started = context.getBean(WorkflowClient.class)
+                .fetchHistory(workflowId)
+                .getHistory()
+                .getEvents(0);
+        assertEquals(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, started.getEventType());
+        ProcessLane lane = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
+                0,
+                Optional.of(started.getWorkflowExecutionStartedEventAttributes().getInput()),
+                ProcessLane.class,
+                ProcessLane.class);
+        assertEquals(Instant.parse(put.string("updatedAt")), lane.cursor(), lane::toString);
     }
 
     @Test

@@ -854,6 +854,8 @@ class WebhookEndpointsApiTest extends ApiTestBase {
         attempt(deliveryId, 2, 502, "no", null);
         attempt(deliveryId, 3, null, null, "connection refused");
         finish(deliveryId, "FAILED");
+        // the endpoint waits for the retry of another failed delivery: asked for now, it goes now
+        execute("UPDATE webhook_endpoints SET retry_at = now() + interval '1 hour' WHERE id = ?", UUID.fromString(id));
         long wakes = wakes(id);
 
         ApiResponse redelivered =
@@ -870,6 +872,8 @@ class WebhookEndpointsApiTest extends ApiTestBase {
         assertNull(row.get("finished_at"));
         assertEquals(3, count("SELECT count(*) FROM webhook_attempts WHERE delivery_id = '" + deliveryId + "'"));
         assertEquals(wakes + 1, wakes(id), "the endpoint's workflow is signalled after the commit");
+        assertEquals(
+                0, count("SELECT count(*) FROM webhook_endpoints WHERE retry_at IS NOT NULL AND id = '" + id + "'"));
 
         // a redelivery of a succeeded one sends it again too
         finish(deliveryId, "SUCCEEDED");

@@ -32,6 +32,11 @@ public class ProcessLaneWorkflows {
     /**
      * Signals (or starts) the lane's workflow after a change committed; a failure is logged, never
      * thrown at the caller: the rows are the truth and the reconciler catches up.
+     *
+     * @param lane the lane, with the instant of the change as its cursor when the change may make it
+     *     fire (a schedule written): a workflow that this call starts plans from that instant, so a
+     *     fire that falls between the change and the workflow's start is not missed; {@code null}
+     *     plans from the workflow's start
      */
     public void changed(ProcessLane lane) {
         String workflowId = workflowId(lane);
@@ -39,7 +44,7 @@ public class ProcessLaneWorkflows {
             ProcessScheduleWorkflow workflow =
                     client.newWorkflowStub(ProcessScheduleWorkflow.class, options(workflowId));
             BatchRequest request = client.newSignalWithStartRequest();
-            request.add(workflow::run, lane.at(null));
+            request.add(workflow::run, lane);
             request.add(workflow::changed);
             client.signalWithStart(request);
         } catch (RuntimeException e) {

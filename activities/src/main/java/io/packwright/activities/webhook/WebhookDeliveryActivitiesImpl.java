@@ -78,7 +78,8 @@ public class WebhookDeliveryActivitiesImpl implements WebhookDeliveryActivities 
             List<String> secrets = secrets(target.get());
             for (Due delivery : due) {
                 if (!send(target.get(), secrets, delivery)) {
-                    // disabled by this failure: the rest waits for it to be enabled again
+                    // failed: the endpoint waits for this delivery's retry (or, disabled by this
+                    // failure, for being enabled again), and the later ones wait behind it
                     return store.pass(endpointId, clock.instant());
                 }
                 heartbeat(delivery.sequence());
@@ -90,7 +91,7 @@ public class WebhookDeliveryActivitiesImpl implements WebhookDeliveryActivities 
         return store.pass(endpointId, clock.instant());
     }
 
-    /** @return whether the endpoint is still enabled */
+    /** @return whether the delivery succeeded (a failure makes the endpoint wait, see V14) */
     private boolean send(Target target, List<String> secrets, Due delivery) {
         String body = body(delivery);
         long timestamp = clock.instant().getEpochSecond();
@@ -119,7 +120,7 @@ public class WebhookDeliveryActivitiesImpl implements WebhookDeliveryActivities 
                     target.id(),
                     properties.disableAfter());
         }
-        return !disabled;
+        return outcome.succeeded();
     }
 
     /**

@@ -286,6 +286,56 @@ class WebhookDeliveryWorkflowTest {
                 "a success ends the endpoint's run of failures");
     }
 
+    /**
+     * A failed delivery makes its endpoint wait as a whole: the later deliveries are not tried (a
+     * hanging endpoint would cost a request timeout each) and do not overtake it; at its retry they
+     * all go, in sequence order.
+     */
+    @Test
+    void aFailureHoldsTheEndpointsLaterDeliveriesUntilItsRetryThenAllGoInOrder() throws Exception {
+        startWorker();
+        UUID partner = account("PARTNER", null);
+        Endpoint endpoint = endpoint(partner, hook(), "*");
+        AtomicInteger calls = new AtomicInteger();
+        receiver.answer(() -> calls.incrementAndGet() == 1 ? 503 : 200);
+        for (int n = 1; n <= 3; n++) {
+            event(partner, null, "release.created", "{\"n\":" + n + "}");
+        }
+
+        dispatch();
+        awaitReceived(1);
+        Thread.sleep(500);
+        assertEquals(1, received.size(), "the later deliveries wait behind the failed one");
+        assertEquals(
+                List.of("1|1", "2|0", "3|0"),
+                column(
+                        "SELECT sequence || '|' || attempts FROM webhook_deliveries WHERE endpoint_id = ?"
+                                + " ORDER BY sequence",
+                        endpoint.id()));
+        assertEquals(
+                List.of("true"),
+                column(
+                        "SELECT (w.retry_at = d.next_attempt_at)::text FROM webhook_endpoints w"
+                                + " JOIN webhook_deliveries d ON d.endpoint_id = w.id AND d.sequence = 1 WHERE w.id = ?",
+                        endpoint.id()),
+                "the endpoint waits for the failed delivery's retry");
+
+        testEnv.sleep(Duration.ofSeconds(6));
+        awaitReceived(4);
+        List<Integer> sequences = new ArrayList<>();
+        for (Received request : received) {
+            java.util.regex.Matcher sequence =
+                    java.util.regex.Pattern.compile("\"sequence\":(\\d+)").matcher(request.body());
+            assertTrue(sequence.find(), request.body());
+            sequences.add(Integer.parseInt(sequence.group(1)));
+        }
+        assertEquals(List.of(1, 1, 2, 3), sequences);
+        awaitStatus(endpoint.id(), "SUCCEEDED", 3);
+        assertEquals(
+                List.of("true"),
+                column("SELECT (retry_at IS NULL)::text FROM webhook_endpoints WHERE id = ?", endpoint.id()));
+    }
+
     @Test
     void deliveriesOfAnEndpointAreNumberedAndSentInOrder() throws Exception {
         startWorker();

@@ -95,7 +95,8 @@ class ProcessScheduleController {
             @Valid @Body ProcessScheduleRequest body) {
         ProcessScheduleResponse schedule =
                 schedules.put(tenancy.caller(authentication), accountId, instanceId, componentId, environmentId, body);
-        lanes.changed(new ProcessLane(instanceId, componentId, environmentId, null));
+        // planned from the schedule's write: a fire between it and the workflow's start still fires
+        lanes.changed(new ProcessLane(instanceId, componentId, environmentId, schedule.updatedAt()));
         return schedule;
     }
 

@@ -110,6 +110,7 @@ public class WebhookDeliveryService {
             throw WebhookEndpointService.disabled(endpoint, "redeliver");
         }
         deliveries.redeliver(id, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        deliveries.endWait(id);
         return WebhookDeliveryResponse.of(read(subscriber, id));
     }
 

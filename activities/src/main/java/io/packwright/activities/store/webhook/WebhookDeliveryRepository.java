@@ -116,4 +116,13 @@ public interface WebhookDeliveryRepository extends GenericRepository<WebhookAtte
             UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = :now, finished_at = NULL
             WHERE id = :id""")
     int redeliver(UUID id, Instant now);
+
+    /**
+     * Ends the wait of the delivery's endpoint for the retry of a failed delivery (V14): a
+     * redelivery asked for now goes now.
+     */
+    @Query("""
+            UPDATE webhook_endpoints SET retry_at = NULL
+            WHERE id = (SELECT endpoint_id FROM webhook_deliveries WHERE id = :deliveryId) AND retry_at IS NOT NULL""")
+    int endWait(UUID deliveryId);
 }

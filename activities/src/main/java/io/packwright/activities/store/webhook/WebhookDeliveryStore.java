@@ -175,16 +175,21 @@ public class WebhookDeliveryStore {
     public record Due(
             UUID id, long sequence, int attempts, String type, Instant eventAt, Instant createdAt, String data) {}
 
-    /** Up to {@code limit} of the endpoint's deliveries due at {@code now}, in sequence order. */
+    /**
+     * Up to {@code limit} of the endpoint's deliveries due at {@code now}, in sequence order; none
+     * while the endpoint waits for the retry of a failed one ({@code retry_at}, V14).
+     */
     public List<Due> due(UUID endpointId, Instant now, int limit) {
         return transactions.executeRead(tx -> jdbc.prepareStatement("""
                 SELECT d.id, d.sequence, d.attempts, e.type, e.created_at AS event_at, d.created_at, d.data::text AS data
                 FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
                 WHERE d.endpoint_id = ? AND d.status = 'PENDING' AND d.next_attempt_at <= ?
+                  AND NOT EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.id = d.endpoint_id AND w.retry_at > ?)
                 ORDER BY d.sequence LIMIT ?""", statement -> {
             statement.setObject(1, endpointId);
             statement.setTimestamp(2, Timestamp.from(now));
-            statement.setInt(3, limit);
+            statement.setTimestamp(3, Timestamp.from(now));
+            statement.setInt(4, limit);
             List<Due> due = new ArrayList<>();
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
@@ -268,13 +273,20 @@ public class WebhookDeliveryStore {
             });
             if (outcome.succeeded()) {
                 jdbc.prepareStatement(
-                        "UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
+                        "UPDATE webhook_endpoints SET failing_since = NULL, retry_at = NULL WHERE id = ?"
+                                + " AND (failing_since IS NOT NULL OR retry_at IS NOT NULL)",
                         statement -> {
                             statement.setObject(1, endpointId);
                             return statement.executeUpdate();
                         });
                 return false;
             }
+            // the whole endpoint waits for this delivery's next attempt (none when it was given up)
+            jdbc.prepareStatement("UPDATE webhook_endpoints SET retry_at = ? WHERE id = ?", statement -> {
+                statement.setTimestamp(1, nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt));
+                statement.setObject(2, endpointId);
+                return statement.executeUpdate();
+            });
             return jdbc.prepareStatement(
                     "SELECT enabled, failing_since FROM webhook_endpoints WHERE id = ? FOR UPDATE", statement -> {
                         statement.setObject(1, endpointId);
@@ -299,9 +311,11 @@ public class WebhookDeliveryStore {
      */
     public DeliveryPass pass(UUID endpointId, Instant now) {
         return transactions.executeRead(tx -> jdbc.prepareStatement("""
-                SELECT w.enabled, (SELECT min(d.next_attempt_at) FROM webhook_deliveries d
-                                   WHERE d.endpoint_id = w.id AND d.status = 'PENDING') AS next_attempt_at
-                FROM webhook_endpoints w WHERE w.id = ?""", statement -> {
+                SELECT w.enabled, GREATEST(w.retry_at, p.next) AS next_attempt_at
+                FROM webhook_endpoints w
+                CROSS JOIN LATERAL (SELECT min(d.next_attempt_at) AS next FROM webhook_deliveries d
+                                    WHERE d.endpoint_id = w.id AND d.status = 'PENDING') p
+                WHERE w.id = ? AND p.next IS NOT NULL""", statement -> {
             statement.setObject(1, endpointId);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next() || !row.getBoolean("enabled")) {

@@ -88,8 +88,9 @@ public interface WebhookEndpointRepository extends GenericRepository<WebhookEndp
     List<WebhookEndpointEntity> findPage(UUID accountId, UUID after, int limit);
 
     /**
-     * Changes what the owner may change. Enabling a disabled endpoint clears why it was disabled and
-     * its run of failures; an enabled endpoint keeps its run of failures.
+     * Changes what the owner may change. Enabling a disabled endpoint clears why it was disabled, its
+     * run of failures and its wait for a retry (its pending deliveries go at once); an enabled
+     * endpoint keeps its run of failures.
      *
      * @return 1 when changed, 0 when the account has no such endpoint
      */
@@ -98,6 +99,7 @@ public interface WebhookEndpointRepository extends GenericRepository<WebhookEndp
             SET url = :url, description = :description, event_types = :eventTypes,
                 disabled_reason = CASE WHEN :enabled THEN NULL ELSE disabled_reason END,
                 failing_since = CASE WHEN :enabled AND NOT enabled THEN NULL ELSE failing_since END,
+                retry_at = CASE WHEN :enabled AND NOT enabled THEN NULL ELSE retry_at END,
                 enabled = :enabled, updated_at = :now
             WHERE id = :id AND account_id = :accountId""")
     int update(
