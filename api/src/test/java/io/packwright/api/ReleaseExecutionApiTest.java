@@ -101,6 +101,69 @@ class ReleaseExecutionApiTest extends ReleaseWorkerApiTestBase {
         return ((Number) ((Map<?, ?>) release.get("progress")).get(counter)).longValue();
     }
 
+    /**
+     * Rollback as a new release: {@code contentOf} copies an earlier release's packages into the
+     * next release number, which the fan-out applies like any release, so instances move forward
+     * to it; a rollback to the newest content, to a release the pack does not have, or to a bad
+     * number changes nothing.
+     */
+    @Test
+    void aRollbackIsANewReleaseWithAnEarlierReleasesPackagesAppliedToEveryInstance() {
+        packReleasedOnce("SINGLE");
+        String instance = install(customer);
+        ApiResponse first = api.get("/api/v1/integration-packs/" + pack + "/releases?limit=1", Tokens.account(partner));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> firstRelease = ((List<Map<String, Object>>) first.get("items")).get(0);
+        assertNull(firstRelease.get("contentOf"));
+        // release 2: a new package of the process and a second component
+        fixtures.pkg(partner, component, "2.0", true);
+        UUID added = fixtures.component(partner, "Billing", "PROCESS");
+        fixtures.pkg(partner, added, "1.0", true);
+        fixtures.add(partner, pack, added);
+        awaitStatus(partner, release(obj("releaseSchedule", "IMMEDIATELY")).string("id"), "RELEASED");
+        assertEquals(2, number(instance(customer, instance), "installedReleaseNumber"));
+
+        ApiResponse rollback = release(obj("releaseSchedule", "IMMEDIATELY", "contentOf", 1));
+        assertEquals(3, number(rollback, "releaseNumber"));
+        assertEquals(1, number(rollback, "contentOf"));
+        assertEquals(firstRelease.get("components"), rollback.get("components"), "exactly release 1's packages");
+        ApiResponse rolledBack = awaitStatus(partner, rollback.string("id"), "RELEASED");
+        assertEquals(1, progress(rolledBack, "applied"));
+        assertEquals(0, progress(rolledBack, "failed"));
+        ApiResponse moved = instance(customer, instance);
+        assertEquals(3, number(moved, "installedReleaseNumber"), "instances only move to higher numbers");
+        ApiResponse packNow = api.get("/api/v1/integration-packs/" + pack, Tokens.account(partner));
+        assertEquals(3, ((Number) ((Map<?, ?>) packNow.get("currentRelease")).get("releaseNumber")).intValue());
+        assertEquals(true, packNow.get("hasUnreleasedChanges"), "the members' newest packages are not released");
+
+        long releases = count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'");
+        String path = "/api/v1/integration-packs/" + pack + "/releases";
+        for (int same : List.of(1, 3)) {
+            ApiResponse refused = assertProblem(
+                    409,
+                    api.post(path, Tokens.account(partner), obj("releaseSchedule", "IMMEDIATELY", "contentOf", same)));
+            assertTrue(refused.string("detail").contains("same packages as its newest release (3)"), refused::toString);
+        }
+        ApiResponse missing = assertProblem(
+                400, api.post(path, Tokens.account(partner), obj("releaseSchedule", "IMMEDIATELY", "contentOf", 9)));
+        assertTrue(missing.toString().contains("contentOf"), missing::toString);
+        assertTrue(missing.toString().contains("has no release 9"), missing::toString);
+        assertProblem(
+                400, api.post(path, Tokens.account(partner), obj("releaseSchedule", "IMMEDIATELY", "contentOf", 0)));
+        assertEquals(releases, count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'"));
+        // another partner cannot roll back this pack
+        UUID stranger = createPartner("Stranger " + UUID.randomUUID(), true, false);
+        assertProblem(
+                404, api.post(path, Tokens.account(stranger), obj("releaseSchedule", "IMMEDIATELY", "contentOf", 2)));
+
+        // back to release 2's content, as release 4
+        ApiResponse forward = release(obj("releaseSchedule", "IMMEDIATELY", "contentOf", 2));
+        assertEquals(4, number(forward, "releaseNumber"));
+        assertEquals(2, ((List<?>) forward.get("components")).size());
+        awaitStatus(partner, forward.string("id"), "RELEASED");
+        assertEquals(4, number(instance(customer, instance), "installedReleaseNumber"));
+    }
+
     @Test
     void anImmediateReleaseReachesEveryInstanceExceptOneThatCannotTakeIt() {
         packReleasedOnce("SINGLE");

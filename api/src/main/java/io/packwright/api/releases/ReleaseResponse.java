@@ -30,6 +30,8 @@ import java.util.UUID;
  * @param completedAt when it reached its final status
  * @param components the content, frozen at creation: the pack's members then, so at most 100
  * @param workflowId its Temporal workflow
+ * @param contentOf for a rollback ({@code "contentOf"} at creation), the number of the earlier release
+ *     whose packages it holds; {@code null} for a release of the pack's newest packages
  * @param progress how far it got
  */
 @Serdeable
@@ -48,6 +50,7 @@ public record ReleaseResponse(
         @Nullable Instant completedAt,
         List<Component> components,
         String workflowId,
+        @Nullable Integer contentOf,
         Progress progress) {
 
     // the fields without notes and components, with room for long counts
@@ -90,6 +93,7 @@ public record ReleaseResponse(
                                 c.packageVersion()))
                         .toList(),
                 release.workflowId(),
+                release.contentOf(),
                 new Progress(
                         applied + release.failed() + release.remaining(),
                         applied,

@@ -64,7 +64,8 @@ class ReleaseService {
     }
 
     /**
-     * Releases the pack's members with their newest shareable packages. The pack row stays locked
+     * Releases the pack's members with their newest shareable packages, or, with {@code contentOf},
+     * exactly the packages of an earlier release (a rollback as a new release). The pack row stays locked
      * until the transaction ends, so concurrent releases of one pack get consecutive numbers and at
      * most one of them is scheduled.
      */
@@ -85,27 +86,15 @@ class ReleaseService {
         }
         packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
         PackSummary pack = summaries.findSummary(partner, packId).orElseThrow(() -> IntegrationPacks.notFound(packId));
-        if (pack.componentCount() == 0) {
-            throw ApiException.conflict("Integration pack " + packId + " has no components to release; add one with"
-                    + " PUT /api/v1/integration-packs/" + packId + "/components/{componentId}.");
-        }
-        if (!pack.hasUnreleasedChanges()) {
-            throw ApiException.conflict("Nothing to release: the newest release of integration pack " + packId
-                    + " already holds the newest shareable package of every component. Add a component or a new"
-                    + " shareable package first.");
+        if (request.contentOf() != null) {
+            checkRollback(packId, request.contentOf());
+        } else {
+            checkNewContent(packId, pack);
         }
         if (request.releaseSchedule() == ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE && pack.pending() != null) {
             throw ApiException.conflict("Integration pack " + packId + " already has a pending release (release "
                     + pack.pending().releaseNumber() + " on " + pack.pending().releaseOnDate()
                     + "); a pack has one pending release at a time. Release IMMEDIATELY to supersede it.");
-        }
-        CappedList<String> conflicts = releases.memberExtensionConflicts(packId);
-        if (!conflicts.isEmpty()) {
-            throw ApiException.conflict("The newest shareable packages of the pack's components declare extensions"
-                    + " with different settings: " + conflicts.describe(conflict -> conflict, ", ")
-                    + ". Components shared between"
-                    + " processes must have the same extensibility settings; package a component again so that"
-                    + " they agree, or remove one of them from the pack.");
         }
         UUID id = Ids.next();
         ReleaseStore.CreatedRelease created = releases.create(new NewRelease(
@@ -116,10 +105,52 @@ class ReleaseService {
                 window == null ? null : window.start(),
                 window == null ? null : window.end(),
                 request.releaseNotes(),
+                request.contentOf(),
                 now));
         events.publishEvent(new ReleaseCreated(created));
         ReleaseRecord release = releases.find(partner, id).orElseThrow();
         return new Created<>(HttpStatus.ACCEPTED, ReleaseResponse.of(release), "/api/v1/releases/" + id);
+    }
+
+    /**
+     * A rollback holds an earlier release's packages: that release must exist, and its content must
+     * differ from the newest release's (else nothing would change). Its content was consistent when
+     * it was released, so the members' extension settings are not checked again.
+     */
+    private void checkRollback(UUID packId, int contentOf) {
+        ReleaseStore.RollbackSource source = releases.rollbackSource(packId, contentOf);
+        if (!source.exists()) {
+            throw ApiException.invalidField(
+                    "contentOf",
+                    "integration pack " + packId + " has no release " + contentOf + "; list its releases with GET"
+                            + " /api/v1/integration-packs/" + packId + "/releases");
+        }
+        if (!source.differs()) {
+            throw ApiException.conflict("Nothing to roll back to: release " + contentOf + " of integration pack "
+                    + packId + " holds the same packages as its newest release (" + source.newestNumber()
+                    + "). Name a release whose content differs in contentOf.");
+        }
+    }
+
+    /** A release of the members' newest packages needs members, something new, and consistent extensions. */
+    private void checkNewContent(UUID packId, PackSummary pack) {
+        if (pack.componentCount() == 0) {
+            throw ApiException.conflict("Integration pack " + packId + " has no components to release; add one with"
+                    + " PUT /api/v1/integration-packs/" + packId + "/components/{componentId}.");
+        }
+        if (!pack.hasUnreleasedChanges()) {
+            throw ApiException.conflict("Nothing to release: the newest release of integration pack " + packId
+                    + " already holds the newest shareable package of every component. Add a component or a new"
+                    + " shareable package first.");
+        }
+        CappedList<String> conflicts = releases.memberExtensionConflicts(packId);
+        if (!conflicts.isEmpty()) {
+            throw ApiException.conflict("The newest shareable packages of the pack's components declare extensions"
+                    + " with different settings: " + conflicts.describe(conflict -> conflict, ", ")
+                    + ". Components shared between"
+                    + " processes must have the same extensibility settings; package a component again so that"
+                    + " they agree, or remove one of them from the pack.");
+        }
     }
 
     /** The releases of one of the partner's packs, newest first. */

@@ -16,6 +16,8 @@ import java.util.UUID;
  * @param windowStart start of its window, for a scheduled release
  * @param windowEnd end of its window, for a scheduled release
  * @param releaseNotes the partner's notes
+ * @param contentOf the number of the pack's earlier release whose packages this one holds (a
+ *     rollback); {@code null} for the newest shareable packages of the pack's members
  * @param now the creation time
  */
 public record NewRelease(
@@ -26,4 +28,5 @@ public record NewRelease(
         @Nullable Instant windowStart,
         @Nullable Instant windowEnd,
         @Nullable String releaseNotes,
+        @Nullable Integer contentOf,
         Instant now) {}

@@ -26,6 +26,7 @@ import java.util.UUID;
  * @param startedAt when it became current and its fan-out started
  * @param completedAt when it reached a terminal status
  * @param workflowId its workflow's id
+ * @param contentOf the number of the earlier release whose packages it holds (a rollback), or {@code null}
  * @param appliedManually instances that applied it during the testing period
  * @param appliedAutomatically instances it was applied to by its fan-out
  * @param failed instances that could not take it
@@ -50,6 +51,7 @@ public record ReleaseRecord(
         @Nullable Instant startedAt,
         @Nullable Instant completedAt,
         String workflowId,
+        @Nullable Integer contentOf,
         long appliedManually,
         long appliedAutomatically,
         long failed,
@@ -80,6 +82,7 @@ public record ReleaseRecord(
                 startedAt,
                 completedAt,
                 workflowId,
+                contentOf,
                 appliedManually,
                 appliedAutomatically,
                 failed,

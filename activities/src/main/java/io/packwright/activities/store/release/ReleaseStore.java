@@ -53,7 +53,8 @@ public class ReleaseStore {
     private static final String SELECT = """
             SELECT r.id, r.integration_pack_id, p.name AS pack_name, r.partner_account_id, r.release_number,
                    r.release_schedule, r.release_on_date, r.window_start, r.window_end, r.status, r.release_notes,
-                   r.created_at, r.started_at, r.completed_at, r.workflow_id, counts.applied_manually,
+                   r.created_at, r.started_at, r.completed_at, r.workflow_id, r.content_of_release_number,
+                   counts.applied_manually,
                    counts.applied_automatically, counts.failed, counts.deployed, counts.deployment_failed,
                    """ + REMAINING + """
              AS remaining
@@ -127,9 +128,9 @@ public class ReleaseStore {
                     WHERE id = ? RETURNING id, name, partner_account_id, last_release_number)
                 INSERT INTO releases (id, integration_pack_id, partner_account_id, release_number, release_schedule,
                                       release_on_date, window_start, window_end, status, release_notes, workflow_id,
-                                      created_at, started_at)
+                                      created_at, started_at, content_of_release_number)
                 SELECT ?, pack.id, pack.partner_account_id, pack.last_release_number, ?, ?, ?, ?, ?, ?,
-                       'integration-pack-' || pack.id || '-release-' || pack.last_release_number, ?, ?
+                       'integration-pack-' || pack.id || '-release-' || pack.last_release_number, ?, ?, ?
                 FROM pack
                 RETURNING integration_pack_id, (SELECT name FROM pack) AS pack_name, partner_account_id,
                           release_number, workflow_id""", statement -> {
@@ -143,6 +144,7 @@ public class ReleaseStore {
             statement.setString(8, release.releaseNotes());
             statement.setTimestamp(9, Timestamp.from(release.now()));
             statement.setTimestamp(10, immediate ? Timestamp.from(release.now()) : null);
+            statement.setObject(11, release.contentOf(), java.sql.Types.INTEGER);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     throw new IllegalStateException("pack " + release.integrationPackId() + " does not exist");
@@ -164,20 +166,36 @@ public class ReleaseStore {
                 return created;
             }
         });
-        jdbc.prepareStatement("""
-                INSERT INTO release_components (release_id, component_id, component_name, component_type,
-                                                packaged_component_id, package_version)
-                SELECT ?, c.id, c.name, c.type, pc.id, pc.package_version
-                FROM integration_pack_members m
-                JOIN components c ON c.id = m.component_id
-                JOIN LATERAL (SELECT pc.id, pc.package_version FROM packaged_components pc
-                               WHERE pc.component_id = m.component_id AND pc.shareable
-                               ORDER BY pc.id DESC LIMIT 1) pc ON true
-                WHERE m.integration_pack_id = ?""", statement -> {
-            statement.setObject(1, release.id());
-            statement.setObject(2, release.integrationPackId());
-            return statement.executeUpdate();
-        });
+        if (release.contentOf() == null) {
+            jdbc.prepareStatement("""
+                    INSERT INTO release_components (release_id, component_id, component_name, component_type,
+                                                    packaged_component_id, package_version)
+                    SELECT ?, c.id, c.name, c.type, pc.id, pc.package_version
+                    FROM integration_pack_members m
+                    JOIN components c ON c.id = m.component_id
+                    JOIN LATERAL (SELECT pc.id, pc.package_version FROM packaged_components pc
+                                   WHERE pc.component_id = m.component_id AND pc.shareable
+                                   ORDER BY pc.id DESC LIMIT 1) pc ON true
+                    WHERE m.integration_pack_id = ?""", statement -> {
+                statement.setObject(1, release.id());
+                statement.setObject(2, release.integrationPackId());
+                return statement.executeUpdate();
+            });
+        } else {
+            // a rollback: exactly the packages of the earlier release, as it froze them
+            jdbc.prepareStatement("""
+                    INSERT INTO release_components (release_id, component_id, component_name, component_type,
+                                                    packaged_component_id, package_version)
+                    SELECT ?, rc.component_id, rc.component_name, rc.component_type, rc.packaged_component_id,
+                           rc.package_version
+                    FROM release_components rc JOIN releases s ON s.id = rc.release_id
+                    WHERE s.integration_pack_id = ? AND s.release_number = ?""", statement -> {
+                statement.setObject(1, release.id());
+                statement.setObject(2, release.integrationPackId());
+                statement.setInt(3, release.contentOf());
+                return statement.executeUpdate();
+            });
+        }
         // before the release becomes current or supersedes one: what was secret until now decides
         secretSweeps.queueKeysMadeSecretBy(release.id(), release.now());
         List<String> superseded = List.of();
@@ -212,6 +230,45 @@ public class ReleaseStore {
                 }
             }
             return workflowIds;
+        });
+    }
+
+    /**
+     * What a rollback to the pack's release {@code releaseNumber} would hold, compared with the
+     * pack's newest release.
+     *
+     * @param exists whether the pack has that release
+     * @param differs whether its packages differ from the newest release's
+     * @param newestNumber the newest release's number
+     */
+    public record RollbackSource(boolean exists, boolean differs, int newestNumber) {}
+
+    /** Whether the (locked) pack has release {@code releaseNumber}, and whether its content differs from the newest. */
+    public RollbackSource rollbackSource(UUID packId, int releaseNumber) {
+        return jdbc.prepareStatement("""
+                WITH source AS (SELECT id FROM releases WHERE integration_pack_id = ? AND release_number = ?),
+                     newest AS (SELECT id, release_number FROM releases WHERE integration_pack_id = ?
+                                ORDER BY release_number DESC LIMIT 1)
+                SELECT EXISTS (SELECT 1 FROM source) AS present,
+                       (SELECT release_number FROM newest) AS newest_number,
+                       EXISTS (
+                           (SELECT component_id, packaged_component_id FROM release_components
+                            WHERE release_id = (SELECT id FROM source)
+                            EXCEPT SELECT component_id, packaged_component_id FROM release_components
+                            WHERE release_id = (SELECT id FROM newest))
+                           UNION ALL
+                           (SELECT component_id, packaged_component_id FROM release_components
+                            WHERE release_id = (SELECT id FROM newest)
+                            EXCEPT SELECT component_id, packaged_component_id FROM release_components
+                            WHERE release_id = (SELECT id FROM source))) AS differs""", statement -> {
+            statement.setObject(1, packId);
+            statement.setInt(2, releaseNumber);
+            statement.setObject(3, packId);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return new RollbackSource(
+                        row.getBoolean("present"), row.getBoolean("differs"), row.getInt("newest_number"));
+            }
         });
     }
 
@@ -430,6 +487,7 @@ public class ReleaseStore {
                         instant(rows, "started_at"),
                         instant(rows, "completed_at"),
                         rows.getString("workflow_id"),
+                        rows.getObject("content_of_release_number", Integer.class),
                         rows.getLong("applied_manually"),
                         rows.getLong("applied_automatically"),
                         rows.getLong("failed"),
