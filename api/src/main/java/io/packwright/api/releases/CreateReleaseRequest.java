@@ -21,6 +21,8 @@ import java.time.LocalDate;
  * @param contentOf rollback as a new release: the number of an earlier release of the pack whose
  *     packages the new release (the next number) holds exactly, whatever the pack's members are
  *     now; allowed when that content differs from the newest release's
+ * @param rollout a staged rollout: not available yet, so refused ({@code 400}) rather than ignored
+ *     (a release that ignored it would reach the whole install base at once)
  */
 @Serdeable
 public record CreateReleaseRequest(
@@ -30,4 +32,6 @@ public record CreateReleaseRequest(
         @Nullable @Size(max = 10_000) @Pattern(regexp = TextRules.TEXT, message = TextRules.TEXT_MESSAGE)
         String releaseNotes,
 
-        @Nullable @Min(1) Integer contentOf) {}
+        @Nullable @Min(1) Integer contentOf,
+
+        @Nullable Object rollout) {}

@@ -108,6 +108,38 @@ class ReleaseController {
     }
 
     /**
+     * What a release with this body would be if it were created now, without creating it: its
+     * content against the pack's current release, its window, the instances it would reach and those
+     * that would fail for lack of an extension value (grouped by the keys they miss, the largest 10
+     * groups), how its fan-out would split them, and the errors that creating it would answer now
+     * ({@code blockers}, with their status). Changes nothing; answers {@code 200} also when creating
+     * it would be refused. The whole install base is read: on packs with millions of instances it
+     * takes seconds.
+     */
+    @Post("/integration-packs/{id}/release-preview")
+    @Operation(operationId = "previewRelease")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The preview; blockers lists what creating the release would answer instead of 202",
+            content = @Content(schema = @Schema(implementation = ReleasePreviewResponse.class)))
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid body (types, lengths); a releaseOnDate out of range is a blocker, not a 400",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "403",
+            description = "The caller is not a partner managing integration packs",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such pack of the partner",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    ReleasePreviewResponse previewRelease(
+            Authentication authentication, @PathVariable UUID id, @Valid @Body CreateReleaseRequest body) {
+        return releases.preview(tenancy.caller(authentication), id, body);
+    }
+
+    /**
      * The pack's releases, newest first. A page holds at most {@code limit} releases and about 1 MB of
      * them: releases with many components and long notes can end a page early, with a {@code
      * nextPageToken}.

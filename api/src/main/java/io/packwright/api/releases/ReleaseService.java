@@ -10,6 +10,7 @@ import io.packwright.activities.store.pack.IntegrationPackStore;
 import io.packwright.activities.store.pack.PackSummary;
 import io.packwright.activities.store.release.LedgerEntry;
 import io.packwright.activities.store.release.NewRelease;
+import io.packwright.activities.store.release.ReleasePreviewStore;
 import io.packwright.activities.store.release.ReleaseRecord;
 import io.packwright.activities.store.release.ReleaseStore;
 import io.packwright.activities.store.runtime.DeploymentRepository;
@@ -27,8 +28,10 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -45,6 +48,7 @@ class ReleaseService {
     private final Tenancy tenancy;
     private final Clock clock;
     private final DeploymentRepository deploymentReports;
+    private final ReleasePreviewStore previews;
 
     ReleaseService(
             IntegrationPackRepository packs,
@@ -52,9 +56,11 @@ class ReleaseService {
             ReleaseStore releases,
             ApplicationEventPublisher<ReleaseCreated> events,
             DeploymentRepository deploymentReports,
+            ReleasePreviewStore previews,
             Tenancy tenancy,
             Clock clock) {
         this.deploymentReports = deploymentReports;
+        this.previews = previews;
         this.packs = packs;
         this.summaries = summaries;
         this.releases = releases;
@@ -65,36 +71,20 @@ class ReleaseService {
 
     /**
      * Releases the pack's members with their newest shareable packages, or, with {@code contentOf},
-     * exactly the packages of an earlier release (a rollback as a new release). The pack row stays locked
-     * until the transaction ends, so concurrent releases of one pack get consecutive numbers and at
-     * most one of them is scheduled.
+     * exactly the packages of an earlier release (a rollback as a new release). The pack row stays
+     * locked until the transaction ends, so concurrent releases of one pack get consecutive numbers
+     * and at most one of them is scheduled.
      */
     @Transactional
     public Created<ReleaseResponse> create(Caller caller, UUID packId, CreateReleaseRequest request) {
         UUID partner = tenancy.packManager(caller);
-        ZoneId zone = ZoneId.of(caller.account().timeZone());
         Instant now = clock.instant();
-        ReleaseWindow window = null;
-        if (request.releaseSchedule() == ReleaseSchedule.IMMEDIATELY) {
-            if (request.releaseOnDate() != null) {
-                throw ApiException.invalidField(
-                        "releaseOnDate",
-                        "must be absent for IMMEDIATELY; use RELEASE_ON_SPECIFIED_DATE to release on a date");
-            }
-        } else {
-            window = ReleaseWindow.of("releaseOnDate", request.releaseOnDate(), zone, now);
-        }
+        ReleaseWindow window = window(request, ZoneId.of(caller.account().timeZone()), now);
         packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
         PackSummary pack = summaries.findSummary(partner, packId).orElseThrow(() -> IntegrationPacks.notFound(packId));
-        if (request.contentOf() != null) {
-            checkRollback(packId, request.contentOf());
-        } else {
-            checkNewContent(packId, pack);
-        }
-        if (request.releaseSchedule() == ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE && pack.pending() != null) {
-            throw ApiException.conflict("Integration pack " + packId + " already has a pending release (release "
-                    + pack.pending().releaseNumber() + " on " + pack.pending().releaseOnDate()
-                    + "); a pack has one pending release at a time. Release IMMEDIATELY to supersede it.");
+        List<ApiException> blockers = blockers(packId, pack, request);
+        if (!blockers.isEmpty()) {
+            throw blockers.get(0);
         }
         UUID id = Ids.next();
         ReleaseStore.CreatedRelease created = releases.create(new NewRelease(
@@ -113,44 +103,117 @@ class ReleaseService {
     }
 
     /**
+     * What creating the release {@code request} asks for would hold, reach and fail on, and the
+     * errors it would answer now ({@code blockers}), without changing anything: the same rules as
+     * {@link #create}, read without locking the pack.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public ReleasePreviewResponse preview(Caller caller, UUID packId, CreateReleaseRequest request) {
+        UUID partner = tenancy.packManager(caller);
+        packs.findLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
+        PackSummary pack = summaries.findSummary(partner, packId).orElseThrow(() -> IntegrationPacks.notFound(packId));
+        List<ApiException> blockers = new ArrayList<>();
+        ReleaseWindow window = null;
+        try {
+            window = window(request, ZoneId.of(caller.account().timeZone()), clock.instant());
+        } catch (ApiException invalid) {
+            blockers.add(invalid);
+        }
+        blockers.addAll(blockers(packId, pack, request));
+        boolean rollbackTargetExists = request.contentOf() == null
+                || releases.rollbackSource(packId, request.contentOf()).exists();
+        List<ReleaseRecord.Component> content =
+                rollbackTargetExists ? releases.prospectiveContent(packId, request.contentOf()) : List.of();
+        // a rollback to a release the pack does not have holds nothing to compare
+        List<ReleaseRecord.Component> current = rollbackTargetExists ? previews.currentContent(packId) : List.of();
+        ReleasePreviewStore.Reach reach = previews.reach(
+                packId,
+                content.stream().map(ReleaseRecord.Component::packageId).toList(),
+                ReleasePreviewResponse.FAILURE_GROUPS_SHOWN,
+                ReleasePreviewResponse.MISSING_KEYS_SHOWN);
+        return ReleasePreviewResponse.of(current, content, window, reach, blockers);
+    }
+
+    /**
+     * The window of a scheduled release (in the partner's time zone {@code zone}); {@code null} for
+     * an immediate one. {@code 400} when the date is missing, present for {@code IMMEDIATELY}, or
+     * out of range.
+     */
+    private static ReleaseWindow window(CreateReleaseRequest request, ZoneId zone, Instant now) {
+        if (request.releaseSchedule() == ReleaseSchedule.IMMEDIATELY) {
+            if (request.releaseOnDate() != null) {
+                throw ApiException.invalidField(
+                        "releaseOnDate",
+                        "must be absent for IMMEDIATELY; use RELEASE_ON_SPECIFIED_DATE to release on a date");
+            }
+            return null;
+        }
+        return ReleaseWindow.of("releaseOnDate", request.releaseOnDate(), zone, now);
+    }
+
+    /**
+     * The errors that creating {@code request} for the pack would answer now, in the order {@link
+     * #create} checks them (it answers the first): its content, then the pack's pending release.
+     */
+    private List<ApiException> blockers(UUID packId, PackSummary pack, CreateReleaseRequest request) {
+        List<ApiException> blockers = new ArrayList<>();
+        if (request.rollout() != null) {
+            blockers.add(ApiException.invalidField(
+                    "rollout",
+                    "is not available yet: staged rollouts are not supported by this version; release without"
+                            + " rollout to reach the whole install base"));
+        }
+        (request.contentOf() != null ? rollbackBlocker(packId, request.contentOf()) : contentBlocker(packId, pack))
+                .ifPresent(blockers::add);
+        if (request.releaseSchedule() == ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE && pack.pending() != null) {
+            blockers.add(ApiException.conflict("Integration pack " + packId + " already has a pending release"
+                    + " (release " + pack.pending().releaseNumber() + " on "
+                    + pack.pending().releaseOnDate()
+                    + "); a pack has one pending release at a time. Release IMMEDIATELY to supersede it."));
+        }
+        return blockers;
+    }
+
+    /**
      * A rollback holds an earlier release's packages: that release must exist, and its content must
      * differ from the newest release's (else nothing would change). Its content was consistent when
      * it was released, so the members' extension settings are not checked again.
      */
-    private void checkRollback(UUID packId, int contentOf) {
+    private Optional<ApiException> rollbackBlocker(UUID packId, int contentOf) {
         ReleaseStore.RollbackSource source = releases.rollbackSource(packId, contentOf);
         if (!source.exists()) {
-            throw ApiException.invalidField(
+            return Optional.of(ApiException.invalidField(
                     "contentOf",
                     "integration pack " + packId + " has no release " + contentOf + "; list its releases with GET"
-                            + " /api/v1/integration-packs/" + packId + "/releases");
+                            + " /api/v1/integration-packs/" + packId + "/releases"));
         }
         if (!source.differs()) {
-            throw ApiException.conflict("Nothing to roll back to: release " + contentOf + " of integration pack "
-                    + packId + " holds the same packages as its newest release (" + source.newestNumber()
-                    + "). Name a release whose content differs in contentOf.");
+            return Optional.of(ApiException.conflict("Nothing to roll back to: release " + contentOf
+                    + " of integration pack " + packId + " holds the same packages as its newest release ("
+                    + source.newestNumber() + "). Name a release whose content differs in contentOf."));
         }
+        return Optional.empty();
     }
 
     /** A release of the members' newest packages needs members, something new, and consistent extensions. */
-    private void checkNewContent(UUID packId, PackSummary pack) {
+    private Optional<ApiException> contentBlocker(UUID packId, PackSummary pack) {
         if (pack.componentCount() == 0) {
-            throw ApiException.conflict("Integration pack " + packId + " has no components to release; add one with"
-                    + " PUT /api/v1/integration-packs/" + packId + "/components/{componentId}.");
+            return Optional.of(ApiException.conflict("Integration pack " + packId + " has no components to release;"
+                    + " add one with PUT /api/v1/integration-packs/" + packId + "/components/{componentId}."));
         }
         if (!pack.hasUnreleasedChanges()) {
-            throw ApiException.conflict("Nothing to release: the newest release of integration pack " + packId
-                    + " already holds the newest shareable package of every component. Add a component or a new"
-                    + " shareable package first.");
+            return Optional.of(ApiException.conflict("Nothing to release: the newest release of integration pack "
+                    + packId + " already holds the newest shareable package of every component. Add a component"
+                    + " or a new shareable package first."));
         }
         CappedList<String> conflicts = releases.memberExtensionConflicts(packId);
         if (!conflicts.isEmpty()) {
-            throw ApiException.conflict("The newest shareable packages of the pack's components declare extensions"
-                    + " with different settings: " + conflicts.describe(conflict -> conflict, ", ")
-                    + ". Components shared between"
-                    + " processes must have the same extensibility settings; package a component again so that"
-                    + " they agree, or remove one of them from the pack.");
+            return Optional.of(ApiException.conflict("The newest shareable packages of the pack's components declare"
+                    + " extensions with different settings: " + conflicts.describe(conflict -> conflict, ", ")
+                    + ". Components shared between processes must have the same extensibility settings; package a"
+                    + " component again so that they agree, or remove one of them from the pack."));
         }
+        return Optional.empty();
     }
 
     /** The releases of one of the partner's packs, newest first. */

@@ -63,6 +63,26 @@ public class ReleaseStore {
             WHERE p.deleted_at IS NULL AND r.partner_account_id = ?
             """;
 
+    /**
+     * What a new release of pack {@code ?} holds: each member with its newest shareable package.
+     * Columns: component_id, component_name, component_type, packaged_component_id, package_version.
+     */
+    private static final String NEWEST_CONTENT = """
+            SELECT c.id AS component_id, c.name AS component_name, c.type AS component_type,
+                   pc.id AS packaged_component_id, pc.package_version
+            FROM integration_pack_members m
+            JOIN components c ON c.id = m.component_id
+            JOIN LATERAL (SELECT pc.id, pc.package_version FROM packaged_components pc
+                           WHERE pc.component_id = m.component_id AND pc.shareable
+                           ORDER BY pc.id DESC LIMIT 1) pc ON true
+            WHERE m.integration_pack_id = ?""";
+
+    /** What a rollback of pack {@code ?} to its release number {@code ?} holds: that release's packages, as frozen. */
+    private static final String CONTENT_OF = """
+            SELECT rc.component_id, rc.component_name, rc.component_type, rc.packaged_component_id, rc.package_version
+            FROM release_components rc JOIN releases s ON s.id = rc.release_id
+            WHERE s.integration_pack_id = ? AND s.release_number = ?""";
+
     private final JdbcOperations jdbc;
     private final SecretSweepStore secretSweeps;
 
@@ -166,36 +186,15 @@ public class ReleaseStore {
                 return created;
             }
         });
-        if (release.contentOf() == null) {
-            jdbc.prepareStatement("""
-                    INSERT INTO release_components (release_id, component_id, component_name, component_type,
-                                                    packaged_component_id, package_version)
-                    SELECT ?, c.id, c.name, c.type, pc.id, pc.package_version
-                    FROM integration_pack_members m
-                    JOIN components c ON c.id = m.component_id
-                    JOIN LATERAL (SELECT pc.id, pc.package_version FROM packaged_components pc
-                                   WHERE pc.component_id = m.component_id AND pc.shareable
-                                   ORDER BY pc.id DESC LIMIT 1) pc ON true
-                    WHERE m.integration_pack_id = ?""", statement -> {
-                statement.setObject(1, release.id());
-                statement.setObject(2, release.integrationPackId());
-                return statement.executeUpdate();
-            });
-        } else {
-            // a rollback: exactly the packages of the earlier release, as it froze them
-            jdbc.prepareStatement("""
-                    INSERT INTO release_components (release_id, component_id, component_name, component_type,
-                                                    packaged_component_id, package_version)
-                    SELECT ?, rc.component_id, rc.component_name, rc.component_type, rc.packaged_component_id,
-                           rc.package_version
-                    FROM release_components rc JOIN releases s ON s.id = rc.release_id
-                    WHERE s.integration_pack_id = ? AND s.release_number = ?""", statement -> {
-                statement.setObject(1, release.id());
-                statement.setObject(2, release.integrationPackId());
-                statement.setInt(3, release.contentOf());
-                return statement.executeUpdate();
-            });
-        }
+        jdbc.prepareStatement(
+                "INSERT INTO release_components (release_id, component_id, component_name, component_type,"
+                        + " packaged_component_id, package_version) SELECT ?, content.* FROM ("
+                        + content(release.contentOf()) + ") content",
+                statement -> {
+                    statement.setObject(1, release.id());
+                    bindContent(statement, 2, release.integrationPackId(), release.contentOf());
+                    return statement.executeUpdate();
+                });
         // before the release becomes current or supersedes one: what was secret until now decides
         secretSweeps.queueKeysMadeSecretBy(release.id(), release.now());
         List<String> superseded = List.of();
@@ -231,6 +230,45 @@ public class ReleaseStore {
             }
             return workflowIds;
         });
+    }
+
+    /** The query of what a new release holds ({@link #NEWEST_CONTENT} or, for a rollback, {@link #CONTENT_OF}). */
+    private static String content(@Nullable Integer contentOf) {
+        return contentOf == null ? NEWEST_CONTENT : CONTENT_OF;
+    }
+
+    /** Binds {@link #content}'s parameters from {@code index}. */
+    private static void bindContent(PreparedStatement statement, int index, UUID packId, @Nullable Integer contentOf)
+            throws SQLException {
+        statement.setObject(index, packId);
+        if (contentOf != null) {
+            statement.setInt(index + 1, contentOf);
+        }
+    }
+
+    /**
+     * What a release of {@code packId} created now would hold (with {@code contentOf}: a rollback to
+     * that release), ordered by component name: the content a preview shows.
+     */
+    public List<ReleaseRecord.Component> prospectiveContent(UUID packId, @Nullable Integer contentOf) {
+        return jdbc.prepareStatement(
+                "SELECT * FROM (" + content(contentOf) + ") content (component_id, component_name, component_type,"
+                        + " packaged_component_id, package_version) ORDER BY component_name, component_id",
+                statement -> {
+                    bindContent(statement, 1, packId, contentOf);
+                    List<ReleaseRecord.Component> content = new ArrayList<>();
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            content.add(new ReleaseRecord.Component(
+                                    rows.getObject("component_id", UUID.class),
+                                    rows.getString("component_name"),
+                                    rows.getString("component_type"),
+                                    rows.getObject("packaged_component_id", UUID.class),
+                                    rows.getString("package_version")));
+                        }
+                    }
+                    return content;
+                });
     }
 
     /**

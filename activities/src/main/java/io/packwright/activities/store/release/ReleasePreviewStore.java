@@ -1,0 +1,123 @@
+package io.packwright.activities.store.release;
+
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.packwright.activities.store.component.PackageExtensionStore;
+import jakarta.inject.Singleton;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a release preview reads, without writing anything: the content of the pack's current
+ * release, and how many instances a release would reach and which would fail for lack of a value.
+ */
+@Singleton
+public class ReleasePreviewStore {
+
+    /**
+     * The instances of pack {@code ?} that miss a value for a key that packages {@code ?} require
+     * without a default (the rule of {@link ReleaseFanOutStore#REQUIRED_KEYS}), grouped by the keys
+     * they miss: the largest {@code ?} groups, each with its first {@code ?} keys, and the totals.
+     */
+    private static final String REACH = """
+            WITH required AS (
+                SELECT DISTINCT pe.key FROM package_extensions pe
+                WHERE pe.packaged_component_id = ANY (?) AND pe.required AND """ + PackageExtensionStore.HAS_NO_DEFAULT + """
+            ),
+            missing AS (
+                SELECT i.id, array_agg(k.key ORDER BY k.key) AS keys
+                FROM integration_pack_instances i CROSS JOIN required k
+                WHERE i.integration_pack_id = ?
+                  AND NOT EXISTS (SELECT 1 FROM instance_extension_values v
+                                  WHERE v.integration_pack_instance_id = i.id AND v.key = k.key)
+                GROUP BY i.id),
+            groups AS (SELECT keys, count(*) AS instances FROM missing GROUP BY keys),
+            shown AS (SELECT keys, instances FROM groups ORDER BY instances DESC, keys LIMIT ?)
+            SELECT (SELECT count(*) FROM integration_pack_instances WHERE integration_pack_id = ?) AS reached,
+                   (SELECT COALESCE(sum(instances), 0) FROM groups) AS failing,
+                   (SELECT count(*) FROM groups) AS group_count,
+                   s.keys[1:?] AS keys, cardinality(s.keys) AS key_count, s.instances
+            FROM (SELECT 1) one LEFT JOIN shown s ON true
+            ORDER BY s.instances DESC, s.keys""";
+
+    private final JdbcOperations jdbc;
+
+    ReleasePreviewStore(JdbcOperations jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Instances that miss the same keys.
+     *
+     * @param missingKeys the first keys they miss, in key order
+     * @param missingKeyCount how many keys they miss in all
+     * @param instances how many instances miss exactly these keys
+     */
+    public record FailureGroup(List<String> missingKeys, int missingKeyCount, long instances) {}
+
+    /**
+     * Whom a release would reach.
+     *
+     * @param instances the pack's instances: every one runs an older release than a new one
+     * @param wouldFail those that miss a value the release requires
+     * @param groupCount how many distinct sets of missing keys there are
+     * @param groups the largest of them
+     */
+    public record Reach(long instances, long wouldFail, long groupCount, List<FailureGroup> groups) {}
+
+    /** {@link #REACH} for a release of {@code packageIds} to {@code packId}'s instances. */
+    public Reach reach(UUID packId, List<UUID> packageIds, int groupsShown, int keysShown) {
+        return jdbc.prepareStatement(REACH, statement -> {
+            Array packages = statement.getConnection().createArrayOf("uuid", packageIds.toArray());
+            statement.setArray(1, packages);
+            statement.setObject(2, packId);
+            statement.setInt(3, groupsShown);
+            statement.setObject(4, packId);
+            statement.setInt(5, keysShown);
+            long instances = 0;
+            long wouldFail = 0;
+            long groupCount = 0;
+            List<FailureGroup> groups = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    instances = rows.getLong("reached");
+                    wouldFail = rows.getLong("failing");
+                    groupCount = rows.getLong("group_count");
+                    Array keys = rows.getArray("keys");
+                    if (keys != null) {
+                        groups.add(new FailureGroup(
+                                Arrays.asList((String[]) keys.getArray()),
+                                rows.getInt("key_count"),
+                                rows.getLong("instances")));
+                    }
+                }
+            }
+            return new Reach(instances, wouldFail, groupCount, groups);
+        });
+    }
+
+    /** The content of the pack's current release, ordered by component name; empty before its first release. */
+    public List<ReleaseRecord.Component> currentContent(UUID packId) {
+        return jdbc.prepareStatement("""
+                SELECT rc.component_id, rc.component_name, rc.component_type, rc.packaged_component_id, rc.package_version
+                FROM integration_packs p JOIN release_components rc ON rc.release_id = p.current_release_id
+                WHERE p.id = ? ORDER BY rc.component_name, rc.component_id""", statement -> {
+            statement.setObject(1, packId);
+            List<ReleaseRecord.Component> content = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    content.add(new ReleaseRecord.Component(
+                            rows.getObject("component_id", UUID.class),
+                            rows.getString("component_name"),
+                            rows.getString("component_type"),
+                            rows.getObject("packaged_component_id", UUID.class),
+                            rows.getString("package_version")));
+                }
+            }
+            return content;
+        });
+    }
+}
