@@ -15,11 +15,15 @@ import static io.packwright.deploy.EndToEndStack.log;
 import static io.packwright.deploy.EndToEndStack.millisSince;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,6 +33,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +50,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -57,9 +65,11 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * Faults on the real processes ({@link EndToEndStack}): PostgreSQL stopped and started again in the
  * middle of a fan-out; Temporal's test server restarted empty during a testing period and a
  * fan-out; the api killed between committing a release and starting its workflow; the worker killed
- * while it drains manual applies. Every scenario ends with every instance on the release it should
- * have, exactly one ledger row per instance and release, and no release stuck, and prints one line
- * per release it disturbed, {@code chaos scenario=... lost=0 duplicated=0 stuck=0 recovery_ms=...}:
+ * while it drains manual applies, and in the middle of delivering a webhook. Every scenario ends
+ * with every instance on the release it should have, exactly one ledger row per instance and
+ * release, and no release stuck (the webhook scenario also with every event delivered at least
+ * once and a consistent delivery log), and prints one line per release it disturbed, {@code chaos
+ * scenario=... lost=0 duplicated=0 stuck=0 recovery_ms=...}:
  *
  * <ul>
  *   <li>{@code lost}: instances of the pack that are not on the release, or have no applied ledger
@@ -109,6 +119,26 @@ class ChaosIT {
      * while no worker runs starves a small machine (the new worker included).
      */
     private static final String APPLY_WAIT = "300ms";
+
+    private static final int WEBHOOK_INSTANCES = 3_000;
+    private static final int WEBHOOK_ACCOUNTS = 4;
+    /**
+     * Instances installed through the api after the endpoint exists (before the release); and
+     * installed after the release, then uninstalled while no worker runs.
+     */
+    private static final int WEBHOOK_INSTALLS = 8;
+
+    private static final int WEBHOOK_UNINSTALLS = 3;
+    /** Test events sent after the release, and while no worker runs. */
+    private static final int WEBHOOK_TESTS = 20;
+
+    private static final int WEBHOOK_TESTS_WHILE_DOWN = 5;
+    /** How many deliveries succeed before the worker is killed in the middle of the next one. */
+    private static final int WEBHOOK_SUCCEEDED_BEFORE_KILL = 12;
+
+    private static final Duration RECEIVER_SHORTEST_ANSWER = Duration.ofMillis(200);
+    private static final Duration RECEIVER_LONGEST_ANSWER = Duration.ofMillis(500);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Terminal, or waiting for a window that is still ahead. */
     private static final String NOT_STUCK =
@@ -471,6 +501,145 @@ class ChaosIT {
         verify(fixture, releaseId, "SCHEDULED", Map.of("APPLIED/MANUAL", (long) MANUAL_INSTANCES));
     }
 
+    /**
+     * A partner's endpoint for every event ({@code *}) on a {@link WebhookReceiver} on the loopback
+     * interface, which answers each request 200 to 500 ms after it arrived, gets the events of
+     * {@link #WEBHOOK_INSTALLS} installs, of an immediate release to {@link #WEBHOOK_INSTANCES}
+     * instances (created, started, instances.updated batches, completed) and of {@link
+     * #WEBHOOK_TESTS} test events. Once {@link #WEBHOOK_SUCCEEDED_BEFORE_KILL} deliveries have
+     * succeeded, the receiver holds the next request unanswered and the worker is killed with SIGKILL
+     * in the middle of it; while no worker runs, the {@link #WEBHOOK_UNINSTALLS} instances installed
+     * after the release are uninstalled (events that only a dispatcher delivers; a released release's
+     * counters keep its history, so only instances outside its ledger leave) and more test events are
+     * sent; then a new worker starts.
+     *
+     * <p>Every event of the partner since the endpoint exists ends with a delivery to it that
+     * SUCCEEDED, numbered 1..n without a gap or a repeat; the receiver got every delivery, each
+     * request signed with the endpoint's secret, in sequence order; the only deliveries it got twice
+     * are those whose attempt the kill interrupted (once before the kill, once after); every delivery
+     * counts the attempts it recorded; and the api's delivery log says what the database says.
+     */
+    @Test
+    @Order(4)
+    void workerKilledInTheMiddleOfDeliveringWebhooks() throws Exception {
+        Fixture fixture = fixture("Webhooks", "Europe/Berlin", WEBHOOK_ACCOUNTS, WEBHOOK_INSTANCES);
+        UUID partner = fixture.partner();
+        UUID releaseId;
+        Map<String, Object> figures = new LinkedHashMap<>();
+        disruption.lock();
+        try (WebhookReceiver receiver = WebhookReceiver.start(RECEIVER_SHORTEST_ANSWER, RECEIVER_LONGEST_ANSWER)) {
+            // the seeded instances' instance.installed events go out while no endpoint wants them
+            awaitTrue(() -> undispatched(partner) == 0, PATIENCE, "the partner's outbox is dispatched");
+            JsonNode endpoint = api.call(
+                    "POST",
+                    "/api/v1/webhook-endpoints",
+                    api.token(partner),
+                    Map.of(
+                            "url",
+                            receiver.url().toString(),
+                            "description",
+                            "chaos receiver",
+                            "eventTypes",
+                            List.of("*")),
+                    201);
+            UUID endpointId = createdId(endpoint);
+            String secret = endpoint.path("secret").asText();
+            assertTrue(secret.startsWith("whsec_"), endpoint::toString);
+
+            long started = System.nanoTime();
+            for (int i = 0; i < WEBHOOK_INSTALLS; i++) {
+                install(fixture, i, "webhook-install-" + i);
+            }
+            JsonNode release = api.release(partner, fixture.pack(), IMMEDIATELY);
+            releaseId = createdId(release);
+            api.awaitRelease(partner, release, r -> status(r).equals("RELEASED"), PATIENCE, "RELEASED");
+            // on the released release, outside its ledger: uninstalled while no worker runs
+            List<List<UUID>> lateInstalls = new ArrayList<>();
+            for (int i = 0; i < WEBHOOK_UNINSTALLS; i++) {
+                lateInstalls.add(install(fixture, i, "webhook-late-install-" + i));
+            }
+            sendTestEvents(partner, endpointId, WEBHOOK_TESTS);
+            awaitTrue(
+                    () -> deliveries(endpointId, "SUCCEEDED") >= WEBHOOK_SUCCEEDED_BEFORE_KILL,
+                    PATIENCE,
+                    WEBHOOK_SUCCEEDED_BEFORE_KILL + " deliveries succeed");
+
+            receiver.hold();
+            assertTrue(receiver.awaitHeld(Duration.ofSeconds(30)), "a delivery reaches the receiver and is held");
+            List<WebhookReceiver.Received> beforeKill = receiver.received();
+            String interrupted = beforeKill.get(beforeKill.size() - 1).id();
+            stack.kill(stack.worker());
+            Instant killedAt = Instant.now();
+            receiver.release();
+            Set<String> succeededAtKill;
+            long pendingAtKill;
+            try (Connection connection = stack.connect()) {
+                succeededAtKill = new HashSet<>();
+                for (List<Object> row : rows(
+                        connection,
+                        "SELECT id::text FROM webhook_deliveries WHERE endpoint_id = ? AND status = 'SUCCEEDED'",
+                        endpointId)) {
+                    succeededAtKill.add((String) row.get(0));
+                }
+                pendingAtKill = deliveries(connection, endpointId, "PENDING");
+            }
+            log(
+                    "worker killed %d ms after the first install, delivering %s: %d delivered, %d pending, %d requests received",
+                    millisSince(started), interrupted, succeededAtKill.size(), pendingAtKill, beforeKill.size());
+            assertTrue(succeededAtKill.size() >= WEBHOOK_SUCCEEDED_BEFORE_KILL, "deliveries succeeded before the kill");
+            assertTrue(pendingAtKill > 0, "deliveries are pending at the kill");
+            assertFalse(succeededAtKill.contains(interrupted), "the held delivery cannot have succeeded");
+            figures.put("succeeded_at_kill", succeededAtKill.size());
+            figures.put("pending_at_kill", pendingAtKill);
+
+            for (List<UUID> install : lateInstalls) {
+                api.call(
+                        "DELETE",
+                        "/api/v1/integration-pack-instances/" + install.get(0),
+                        api.token(install.get(1)),
+                        null,
+                        204);
+            }
+            sendTestEvents(partner, endpointId, WEBHOOK_TESTS_WHILE_DOWN);
+
+            long restarting = System.nanoTime();
+            Instant restartedAt = Instant.now();
+            ChildProcess worker = stack.startWorker("worker-after-webhook-kill.log");
+            stack.awaitHealthy(worker);
+            figures.put("new_worker_up_ms", millisSince(restarting));
+            awaitTrue(() -> receiver.received().size() > beforeKill.size(), PATIENCE, "a delivery after the kill");
+            Instant resumedAt = receiver.received().get(beforeKill.size()).at();
+            long recoveryMs = Duration.between(restartedAt, resumedAt).toMillis();
+            figures.put(
+                    "kill_to_first_redelivery_ms",
+                    Duration.between(killedAt, resumedAt).toMillis());
+            awaitTrue(() -> everythingDelivered(partner, endpointId), PATIENCE, "every event delivered");
+            figures.put("delivered_ms", millisSince(restarting));
+
+            checkDeliveries(
+                    partner,
+                    endpointId,
+                    secret,
+                    receiver.received(),
+                    beforeKill,
+                    succeededAtKill,
+                    interrupted,
+                    figures);
+            figures.put("unanswerable", receiver.unanswerable());
+            report(
+                    "worker_killed_mid_webhook_deliveries",
+                    WEBHOOK_INSTANCES + WEBHOOK_INSTALLS,
+                    fixture,
+                    releaseId,
+                    recoveryMs,
+                    figures);
+        } finally {
+            disruption.unlock();
+        }
+        verify(fixture, releaseId, "RELEASED", Map.of("APPLIED/IMMEDIATE", (long)
+                (WEBHOOK_INSTANCES + WEBHOOK_INSTALLS)));
+    }
+
     // --- set-up ---
 
     /**
@@ -655,6 +824,312 @@ class ChaosIT {
                 ProcessHandle.of(before.pid()).map(ProcessHandle::isAlive).orElse(false),
                 "the " + before.name() + " survived:\n" + before.logTail(40));
         stack.awaitHealthy(before);
+    }
+
+    // --- webhooks ---
+
+    /**
+     * Installs the fixture's pack as its managed account number {@code i} (round robin).
+     *
+     * @return the instance and its account
+     */
+    private List<UUID> install(Fixture fixture, int i, String name) {
+        UUID customer = fixture.customers().get(i % fixture.customers().size());
+        JsonNode instance = api.call(
+                "POST",
+                "/api/v1/integration-pack-instances",
+                api.token(customer),
+                Map.of("integrationPackId", fixture.pack().toString(), "integrationPackOverrideName", name),
+                201);
+        return List.of(createdId(instance), customer);
+    }
+
+    private void sendTestEvents(UUID partner, UUID endpointId, int count) {
+        for (int i = 0; i < count; i++) {
+            api.call("POST", "/api/v1/webhook-endpoints/" + endpointId + "/test", api.token(partner), null, 202);
+        }
+    }
+
+    private long undispatched(UUID partner) {
+        try (Connection connection = stack.connect()) {
+            return count(
+                    connection,
+                    "SELECT count(*) FROM webhook_events WHERE partner_account_id = ? AND NOT dispatched",
+                    partner);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long deliveries(UUID endpointId, String status) {
+        try (Connection connection = stack.connect()) {
+            return deliveries(connection, endpointId, status);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long deliveries(Connection connection, UUID endpointId, String status) throws SQLException {
+        return count(
+                connection,
+                "SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = ? AND status = ?",
+                endpointId,
+                status);
+    }
+
+    /** The events of the partner since the endpoint exists that have no delivery to it. */
+    private static long undelivered(Connection connection, UUID partner, UUID endpointId) throws SQLException {
+        return count(connection, """
+                SELECT count(*) FROM webhook_events e JOIN webhook_endpoints w ON w.id = ?
+                WHERE e.partner_account_id = ? AND e.created_at >= w.created_at
+                  AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.endpoint_id = w.id)""", endpointId, partner);
+    }
+
+    /** The partner's outbox is dispatched, every event since the endpoint has a delivery, and every delivery succeeded. */
+    private boolean everythingDelivered(UUID partner, UUID endpointId) {
+        try (Connection connection = stack.connect()) {
+            return count(
+                                    connection,
+                                    "SELECT count(*) FROM webhook_events WHERE partner_account_id = ? AND NOT dispatched",
+                                    partner)
+                            == 0
+                    && undelivered(connection, partner, endpointId) == 0
+                    && count(
+                                    connection,
+                                    "SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = ? AND status <> 'SUCCEEDED'",
+                                    endpointId)
+                            == 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A delivery as the database holds it.
+     *
+     * @param attemptRows its rows in webhook_attempts
+     * @param lastAttempt the highest attempt number among them (0 without any)
+     * @param lastStatusCode the status code of that attempt; {@code null} when none came (or no attempt)
+     * @param failedAttempts its attempts without a 2xx
+     */
+    private record DeliveryRow(
+            String id,
+            String eventId,
+            String type,
+            long sequence,
+            String status,
+            long attempts,
+            JsonNode data,
+            long attemptRows,
+            long lastAttempt,
+            Integer lastStatusCode,
+            long failedAttempts) {
+
+        /** What the api's list shows of it. */
+        String listed() {
+            return String.join(
+                    " ",
+                    id,
+                    eventId,
+                    type,
+                    Long.toString(sequence),
+                    status,
+                    "attempts=" + attempts,
+                    "last=" + lastAttempt + "/" + lastStatusCode);
+        }
+    }
+
+    /** The endpoint's deliveries in sequence order. */
+    private static List<DeliveryRow> deliveryRows(Connection connection, UUID endpointId) throws Exception {
+        List<DeliveryRow> deliveries = new ArrayList<>();
+        for (List<Object> row : rows(connection, """
+                SELECT d.id::text, d.event_id::text, e.type, d.sequence, d.status, d.attempts, d.data::text,
+                       a.recorded, a.last, l.status_code, a.failed
+                FROM webhook_deliveries d
+                JOIN webhook_events e ON e.id = d.event_id
+                CROSS JOIN LATERAL (
+                    SELECT count(*) AS recorded, coalesce(max(t.attempt), 0) AS last,
+                           count(*) FILTER (WHERE t.status_code IS NULL OR t.status_code NOT BETWEEN 200 AND 299)
+                               AS failed
+                    FROM webhook_attempts t WHERE t.delivery_id = d.id) a
+                LEFT JOIN LATERAL (SELECT t.status_code FROM webhook_attempts t WHERE t.delivery_id = d.id
+                                   ORDER BY t.attempt DESC LIMIT 1) l ON true
+                WHERE d.endpoint_id = ? ORDER BY d.sequence""", endpointId)) {
+            deliveries.add(new DeliveryRow(
+                    (String) row.get(0),
+                    (String) row.get(1),
+                    (String) row.get(2),
+                    ((Number) row.get(3)).longValue(),
+                    (String) row.get(4),
+                    ((Number) row.get(5)).longValue(),
+                    JSON.readTree((String) row.get(6)),
+                    ((Number) row.get(7)).longValue(),
+                    ((Number) row.get(8)).longValue(),
+                    (Integer) row.get(9),
+                    ((Number) row.get(10)).longValue()));
+        }
+        return deliveries;
+    }
+
+    /**
+     * Checks the endpoint's deliveries after the recovery, against what the receiver got ({@code
+     * beforeKill} being what it had got when the worker was killed) and against the api's delivery
+     * log, and puts their figures.
+     */
+    private void checkDeliveries(
+            UUID partner,
+            UUID endpointId,
+            String secret,
+            List<WebhookReceiver.Received> received,
+            List<WebhookReceiver.Received> beforeKill,
+            Set<String> succeededAtKill,
+            String interrupted,
+            Map<String, Object> figures)
+            throws Exception {
+        List<DeliveryRow> deliveries;
+        long early;
+        long nextSequence;
+        try (Connection connection = stack.connect()) {
+            deliveries = deliveryRows(connection, endpointId);
+            assertEquals(
+                    0,
+                    undelivered(connection, partner, endpointId),
+                    "every event of the partner since the endpoint exists has a delivery to it");
+            early = count(connection, """
+                    SELECT count(*) FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                    JOIN webhook_endpoints w ON w.id = d.endpoint_id
+                    WHERE d.endpoint_id = ? AND e.created_at < w.created_at""", endpointId);
+            nextSequence = count(connection, "SELECT next_sequence FROM webhook_endpoints WHERE id = ?", endpointId);
+        }
+        assertEquals(
+                0, early, "no event from before the endpoint (all dispatched before it existed) is delivered to it");
+        int n = deliveries.size();
+        assertEquals(
+                LongStream.rangeClosed(1, n).boxed().toList(),
+                deliveries.stream().map(DeliveryRow::sequence).toList(),
+                "the endpoint's deliveries are numbered 1..n");
+        assertEquals(n + 1, nextSequence, "the endpoint's next sequence follows its last delivery");
+        for (DeliveryRow delivery : deliveries) {
+            assertEquals("SUCCEEDED", delivery.status(), delivery::toString);
+            assertEquals(
+                    delivery.attempts(),
+                    delivery.attemptRows(),
+                    () -> "attempts counts the recorded ones: " + delivery);
+            assertEquals(delivery.attemptRows(), delivery.lastAttempt(), () -> "attempts numbered 1..n: " + delivery);
+            assertTrue(
+                    delivery.lastStatusCode() != null && delivery.lastStatusCode() / 100 == 2,
+                    () -> "its last attempt got a 2xx: " + delivery);
+        }
+
+        Map<String, DeliveryRow> byId = new HashMap<>();
+        deliveries.forEach(delivery -> byId.put(delivery.id(), delivery));
+        Map<String, Integer> before = new HashMap<>();
+        Map<String, Integer> after = new HashMap<>();
+        long previousSequence = 0;
+        for (int i = 0; i < received.size(); i++) {
+            WebhookReceiver.Received request = received.get(i);
+            DeliveryRow delivery = byId.get(request.id());
+            assertNotNull(delivery, () -> "the webhook-id " + request.id() + " is a delivery of the endpoint");
+            assertTrue(
+                    WebhookReceiver.verifies(secret, request),
+                    () -> "signed with the endpoint's secret: " + request.signature() + " " + request.text());
+            long timestamp = Long.parseLong(request.timestamp());
+            assertTrue(
+                    Math.abs(timestamp - request.at().getEpochSecond()) <= 300,
+                    () -> "webhook-timestamp " + timestamp + " is the time of the attempt, " + request.at());
+            JsonNode body = JSON.readTree(request.body());
+            assertEquals(
+                    List.of(delivery.type(), delivery.sequence(), delivery.data()),
+                    List.of(body.path("type").asText(), body.path("sequence").asLong(), body.path("data")),
+                    () -> "the body of " + delivery.id());
+            Instant.parse(body.path("timestamp").asText());
+            long sequence = delivery.sequence();
+            long previous = previousSequence;
+            assertTrue(sequence >= previous, () -> "sent in sequence order: " + sequence + " after " + previous);
+            previousSequence = sequence;
+            (i < beforeKill.size() ? before : after).merge(request.id(), 1, Integer::sum);
+        }
+        Set<String> duplicates = new HashSet<>(before.keySet());
+        duplicates.retainAll(after.keySet());
+        for (DeliveryRow delivery : deliveries) {
+            assertTrue(
+                    before.containsKey(delivery.id()) || after.containsKey(delivery.id()),
+                    () -> "the receiver got " + delivery);
+        }
+        before.forEach((id, times) -> assertEquals(1, times, () -> id + " received more than once before the kill"));
+        after.forEach((id, times) -> assertEquals(1, times, () -> id + " received more than once after the kill"));
+        for (String duplicate : duplicates) {
+            assertFalse(
+                    succeededAtKill.contains(duplicate),
+                    () -> duplicate + " is received again after the kill, although it had succeeded before");
+        }
+        assertTrue(duplicates.contains(interrupted), "the delivery that the kill interrupted is sent again");
+        figures.put("deliveries", n);
+        Map<String, Integer> types = new TreeMap<>();
+        deliveries.forEach(delivery -> types.merge(delivery.type(), 1, Integer::sum));
+        figures.put("by_type", types.toString().replace(" ", ""));
+        figures.put("received", received.size());
+        figures.put("webhook_duplicates", duplicates.size());
+        figures.put(
+                "attempts",
+                deliveries.stream().mapToLong(DeliveryRow::attemptRows).sum());
+        figures.put(
+                "failed_attempts",
+                deliveries.stream().mapToLong(DeliveryRow::failedAttempts).sum());
+
+        List<String> listed = new ArrayList<>();
+        String token = api.token(partner);
+        String pageToken = null;
+        do {
+            String path = "/api/v1/webhook-endpoints/" + endpointId + "/deliveries?limit=100"
+                    + (pageToken == null ? "" : "&pageToken=" + URLEncoder.encode(pageToken, StandardCharsets.UTF_8));
+            JsonNode page = api.call("GET", path, token, null, 200);
+            for (JsonNode item : page.path("items")) {
+                assertEquals(endpointId.toString(), item.path("endpointId").asText(), item::toString);
+                assertTrue(
+                        item.path("nextAttemptAt").isNull()
+                                && item.path("finishedAt").isTextual(),
+                        item::toString);
+                JsonNode last = item.path("lastAttempt");
+                listed.add(String.join(
+                        " ",
+                        item.path("id").asText(),
+                        item.path("eventId").asText(),
+                        item.path("eventType").asText(),
+                        item.path("sequence").asText(),
+                        item.path("status").asText(),
+                        "attempts=" + item.path("attempts").asText(),
+                        "last=" + last.path("attempt").asText() + "/"
+                                + (last.path("statusCode").isNull()
+                                        ? "null"
+                                        : last.path("statusCode").asText())));
+            }
+            pageToken = page.path("nextPageToken").isTextual()
+                    ? page.path("nextPageToken").asText()
+                    : null;
+        } while (pageToken != null);
+        List<String> expected =
+                new ArrayList<>(deliveries.stream().map(DeliveryRow::listed).toList());
+        Collections.reverse(expected);
+        assertEquals(expected, listed, "the api lists the database's deliveries, newest first");
+        assertEquals(
+                0,
+                api.call(
+                                "GET",
+                                "/api/v1/webhook-endpoints/" + endpointId + "/deliveries?status=PENDING",
+                                token,
+                                null,
+                                200)
+                        .path("items")
+                        .size(),
+                "the api lists no pending delivery");
+        JsonNode detail = api.call("GET", "/api/v1/webhook-deliveries/" + interrupted, token, null, 200);
+        DeliveryRow interruptedRow = byId.get(interrupted);
+        assertEquals(
+                List.of(interruptedRow.attempts(), interruptedRow.attempts()),
+                List.of(detail.path("attemptCount").asLong(), (long)
+                        detail.path("attempts").size()),
+                detail::toString);
     }
 
     // --- outcome ---

@@ -46,7 +46,8 @@ import java.util.stream.Stream;
  * of running the launcher, because the tests kill, stop and restart single parts under the others;
  * the launcher, on purpose, stops the whole stack as soon as a child dies.
  *
- * <p>Every child runs in development mode (the stack's development JWT secret and secrets key). The
+ * <p>Every child runs in development mode (the stack's development JWT secret and secrets key) and,
+ * as in the embedded stack, allows webhooks to loopback addresses (a test's receiver). The
  * worker runs without sticky queues, as in the embedded stack: the Java test server never hands the
  * sticky tasks of a killed worker to another one.
  */
@@ -249,6 +250,8 @@ final class EndToEndStack implements AutoCloseable {
         environment.put("TEMPORAL_NAMESPACE", NAMESPACE);
         environment.put("MICRONAUT_SERVER_PORT", Integer.toString(port));
         environment.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
+        // as the embedded stack: webhooks to a receiver on this machine; the api and the worker must agree
+        environment.put("PACKWRIGHT_WEBHOOKS_ALLOW_LOOPBACK", "true");
         ChildProcess child = ChildProcess.start(
                 name,
                 ProcessHandle.current().info().command().orElse("java"),

@@ -10,9 +10,9 @@ import java.util.UUID;
 /**
  * A delivery with its attempts.
  *
- * @param id the delivery
+ * @param id the delivery (the {@code webhook-id} header of its requests, the same on every attempt)
  * @param endpointId its endpoint
- * @param eventId its event (the {@code webhook-id} header it is sent with)
+ * @param eventId its event (one event has a delivery per endpoint that gets it)
  * @param eventType the event's type
  * @param sequence its place among the endpoint's deliveries
  * @param status {@code PENDING}, {@code SUCCEEDED} or {@code FAILED}

@@ -11,9 +11,9 @@ import java.util.UUID;
 /**
  * A delivery of one event to one endpoint, as the endpoint's list of deliveries shows it.
  *
- * @param id the delivery
+ * @param id the delivery (the {@code webhook-id} header of its requests, the same on every attempt)
  * @param endpointId its endpoint
- * @param eventId its event (the {@code webhook-id} header it is sent with)
+ * @param eventId its event (one event has a delivery per endpoint that gets it)
  * @param eventType the event's type
  * @param sequence its place among the endpoint's deliveries, from 1, in the order they were made
  * @param status {@code PENDING} (waiting for an attempt or a retry), {@code SUCCEEDED} (an attempt got

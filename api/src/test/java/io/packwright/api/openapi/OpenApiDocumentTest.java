@@ -154,6 +154,30 @@ class OpenApiDocumentTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
+    /**
+     * The sender's {@code webhook-id} is the delivery's id (WebhookDeliveryActivitiesImpl, proven by
+     * WebhookDeliveryWorkflowTest); the document says so of the delivery's id, never of its event's.
+     */
+    @Test
+    void theWebhookIdHeaderIsDescribedAsTheDeliverysId() {
+        Map<String, Object> schemas = map(map(document.get("components")).get("schemas"));
+        Map<String, String> idFields = Map.of(
+                "WebhookDeliveryResponse", "id",
+                "WebhookDeliveryDetailResponse", "id",
+                "WebhookTestResponse", "deliveryId");
+        idFields.forEach((schema, idField) -> {
+            Map<String, Object> properties = map(map(schemas.get(schema)).get("properties"));
+            assertTrue(
+                    String.valueOf(map(properties.get(idField)).get("description"))
+                            .contains("`webhook-id`"),
+                    schema + "." + idField + " is the webhook-id: " + properties.get(idField));
+            assertFalse(
+                    String.valueOf(map(properties.get("eventId")).get("description"))
+                            .contains("webhook-id"),
+                    schema + ".eventId is not the webhook-id: " + properties.get("eventId"));
+        });
+    }
+
     private interface Visitor {
         void visit(String path, String key, Object value);
     }
