@@ -528,7 +528,7 @@ class ChaosIT {
         Map<String, Object> figures = new LinkedHashMap<>();
         disruption.lock();
         try (WebhookReceiver receiver = WebhookReceiver.start(RECEIVER_SHORTEST_ANSWER, RECEIVER_LONGEST_ANSWER)) {
-            // the seeded instances' instance.installed events go out while no endpoint wants them
+            // the partner's earlier events (its first release's) go out while no endpoint wants them
             awaitTrue(() -> undispatched(partner) == 0, PATIENCE, "the partner's outbox is dispatched");
             JsonNode endpoint = api.call(
                     "POST",

@@ -18,19 +18,31 @@ public class WebhookEndpointWorkflowImpl implements WebhookEndpointWorkflow {
     /** A run continues as new beyond this many history events (each loop adds about eight). */
     static final int MAX_HISTORY_EVENTS = 1_000;
 
+    /**
+     * How long a run with nothing pending waits for a signal before it ends: a stream of events (a
+     * release's batches) then keeps one run busy instead of ending one and starting the next for
+     * each dispatch, and a signal that arrives while a run ends (which Temporal refuses as an
+     * unhandled command, to be retried) becomes rare.
+     */
+    static final Duration LINGER = Duration.ofMinutes(1);
+
+    /** The change that added {@link #LINGER}; runs recorded before it end at once. */
+    static final String LINGER_CHANGE = "linger-before-ending";
+
     /** The shortest wait for a delivery that is not due yet. */
     static final Duration MIN_WAIT = Duration.ofSeconds(1);
 
     /**
      * A pass sends for at most about a minute and heartbeats after every attempt (each at most the
-     * request timeout); unlimited retries, since an outage of PostgreSQL must delay deliveries, not
-     * end them.
+     * request timeout, itself at most 15 s): a worker that dies mid-pass is noticed within 20 s and
+     * the pass is retried elsewhere. Unlimited retries, since an outage of PostgreSQL must delay
+     * deliveries, not end them.
      */
     private final WebhookDeliveryActivities activities = Workflow.newActivityStub(
             WebhookDeliveryActivities.class,
             ActivityOptions.newBuilder()
                     .setStartToCloseTimeout(Duration.ofMinutes(5))
-                    .setHeartbeatTimeout(Duration.ofSeconds(45))
+                    .setHeartbeatTimeout(Duration.ofSeconds(20))
                     .setRetryOptions(RetryOptions.newBuilder()
                             .setInitialInterval(Duration.ofSeconds(1))
                             .setBackoffCoefficient(2)
@@ -46,7 +58,7 @@ public class WebhookEndpointWorkflowImpl implements WebhookEndpointWorkflow {
         while (true) {
             DeliveryPass pass = activities.deliver(endpointId);
             if (!pass.live()) {
-                if (!changed) {
+                if (!changed && !lingered()) {
                     return;
                 }
             } else if (!changed && !pass.more()) {
@@ -61,6 +73,14 @@ public class WebhookEndpointWorkflowImpl implements WebhookEndpointWorkflow {
                 Workflow.continueAsNew(endpointId);
             }
         }
+    }
+
+    /** Whether a signal came while waiting {@link #LINGER} (never, for runs of the first version). */
+    private boolean lingered() {
+        if (Workflow.getVersion(LINGER_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            return false;
+        }
+        return Workflow.await(LINGER, () -> changed);
     }
 
     @Override

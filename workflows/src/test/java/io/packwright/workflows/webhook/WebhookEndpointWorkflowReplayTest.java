@@ -26,7 +26,10 @@ class WebhookEndpointWorkflowReplayTest {
             "retry-then-idle.json",
             "signalled-while-waiting.json",
             "continue-as-new-run-1.json",
-            "continue-as-new-run-2.json");
+            "continue-as-new-run-2.json",
+            // recorded after the linger before ending (WebhookEndpointWorkflowImpl.LINGER_CHANGE);
+            // the four above are of the first version and keep replaying
+            "signalled-while-lingering.json");
 
     @Test
     void historiesCoverEveryBranch() throws IOException, URISyntaxException {

@@ -128,7 +128,7 @@ class WebhookEndpointWorkflowTest {
         WebhookEndpointWorkflow workflow = start();
         testEnv.sleep(Duration.ofMinutes(10));
         workflow.changed();
-        testEnv.sleep(Duration.ofMinutes(1));
+        testEnv.sleep(Duration.ofMinutes(2));
 
         assertEquals(2, passes.calls.size());
         assertEquals(
@@ -136,6 +136,21 @@ class WebhookEndpointWorkflowTest {
                 passes.calls.get(1).truncatedTo(java.time.temporal.ChronoUnit.MINUTES));
         assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, status());
         record("signalled-while-waiting");
+    }
+
+    @Test
+    void aRunWithNothingPendingWaitsAMinuteForASignalBeforeItEnds() {
+        WebhookEndpointWorkflow workflow = start();
+        testEnv.sleep(Duration.ofSeconds(30));
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, status(), "lingering");
+        workflow.changed();
+        testEnv.sleep(Duration.ofSeconds(30));
+        assertEquals(2, passes.calls.size(), "the signal is handled by the same run");
+        assertEquals(1, runs().size());
+        testEnv.sleep(Duration.ofMinutes(2));
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, status());
+        assertEquals(2, passes.calls.size());
+        record("signalled-while-lingering");
     }
 
     @Test

@@ -109,12 +109,7 @@ public class ReleasePreviewStore {
             List<ReleaseRecord.Component> content = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    content.add(new ReleaseRecord.Component(
-                            rows.getObject("component_id", UUID.class),
-                            rows.getString("component_name"),
-                            rows.getString("component_type"),
-                            rows.getObject("packaged_component_id", UUID.class),
-                            rows.getString("package_version")));
+                    content.add(ReleaseStore.component(rows));
                 }
             }
             return content;

@@ -259,12 +259,7 @@ public class ReleaseStore {
                     List<ReleaseRecord.Component> content = new ArrayList<>();
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
-                            content.add(new ReleaseRecord.Component(
-                                    rows.getObject("component_id", UUID.class),
-                                    rows.getString("component_name"),
-                                    rows.getString("component_type"),
-                                    rows.getObject("packaged_component_id", UUID.class),
-                                    rows.getString("package_version")));
+                            content.add(component(rows));
                         }
                     }
                     return content;
@@ -490,14 +485,7 @@ public class ReleaseStore {
                             .createArrayOf("uuid", components.keySet().toArray()));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    components
-                            .get(rows.getObject("release_id", UUID.class))
-                            .add(new ReleaseRecord.Component(
-                                    rows.getObject("component_id", UUID.class),
-                                    rows.getString("component_name"),
-                                    rows.getString("component_type"),
-                                    rows.getObject("packaged_component_id", UUID.class),
-                                    rows.getString("package_version")));
+                    components.get(rows.getObject("release_id", UUID.class)).add(component(rows));
                 }
             }
             return null;
@@ -536,6 +524,16 @@ public class ReleaseStore {
             }
         }
         return releases;
+    }
+
+    /** A component of a release's content, from a row of release_components' columns. */
+    static ReleaseRecord.Component component(ResultSet rows) throws SQLException {
+        return new ReleaseRecord.Component(
+                rows.getObject("component_id", UUID.class),
+                rows.getString("component_name"),
+                rows.getString("component_type"),
+                rows.getObject("packaged_component_id", UUID.class),
+                rows.getString("package_version"));
     }
 
     private static String settings(ResultSet rows, String prefix) throws SQLException {
