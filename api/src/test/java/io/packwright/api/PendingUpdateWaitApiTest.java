@@ -84,7 +84,7 @@ class PendingUpdateWaitApiTest extends CatalogApiTestBase {
         CompletableFuture<ApiResponse> applying = applyAsync(pending);
         awaitQueued(pending);
 
-        store().applyBatch(pending.release(), ApplyMode.AUTOMATIC, null, null, 1000, Instant.now());
+        store().applyBatch(pending.release(), ApplyMode.AUTOMATIC, null, null, 1000, null, Instant.now());
 
         ApiResponse applied = applying.get(30, TimeUnit.SECONDS);
         assertEquals(200, applied.status(), applied::toString);

@@ -26,4 +26,9 @@ public class AwaitingReleaseWorkflowImpl implements ReleaseWorkflow {
     public void manualApplyRequested(ManualApplySignal signal) {
         completeRequested = true;
     }
+
+    @Override
+    public void controlChanged() {
+        completeRequested = true;
+    }
 }

@@ -45,8 +45,8 @@ class ReleaseMetricsTest {
                 rows.value(instance, "apiKey");
             }
             rows.instance(immediate, immediate.first());
-            Instant now = Instant.parse("2030-02-01T00:00:02Z");
-            store.applyBatch(released, ApplyMode.IMMEDIATE, null, null, 100, now);
+            Instant now = ReleaseRows.WINDOW_START.plusSeconds(2);
+            store.applyBatch(released, ApplyMode.IMMEDIATE, null, null, 100, null, now);
 
             assertEquals(3.0, instances(meters, "applied", ApplyMode.IMMEDIATE));
             assertEquals(1.0, instances(meters, "failed", ApplyMode.IMMEDIATE));

@@ -58,8 +58,11 @@ public class ReleaseActivitiesImpl implements ReleaseActivities {
     @Override
     public ApplyBatchResult applyBatch(ApplyBatchInput input) {
         UUID releaseId = releaseId(input == null ? null : input.releaseId());
-        if (input.mode() == null || input.mode() == ApplyMode.MANUAL) {
+        if (input.mode() != ApplyMode.IMMEDIATE && input.mode() != ApplyMode.AUTOMATIC) {
             throw invalid("the fan-out applies in mode IMMEDIATE or AUTOMATIC, not " + input.mode());
+        }
+        if (input.wave() != null && input.wave() < 0) {
+            throw invalid("wave must not be negative, was " + input.wave());
         }
         if (input.batchSize() < 1 || input.maxBatches() < 1) {
             throw invalid("batchSize and maxBatches must be positive, were " + input.batchSize() + " and "
@@ -74,7 +77,13 @@ public class ReleaseActivitiesImpl implements ReleaseActivities {
             FanOutBatch done = existing(
                     releaseId,
                     () -> store.applyBatch(
-                            releaseId, input.mode(), from.after(), input.upTo(), input.batchSize(), clock.instant()));
+                            releaseId,
+                            input.mode(),
+                            from.after(),
+                            input.upTo(),
+                            input.batchSize(),
+                            input.wave(),
+                            clock.instant()));
             if (done.status() != ReleaseStatus.IN_PROGRESS) {
                 return new ApplyBatchResult(done.status(), from.after(), false, from.applied(), from.failed());
             }
@@ -103,6 +112,67 @@ public class ReleaseActivitiesImpl implements ReleaseActivities {
     public FinishCancelledResult finishCancelled(FinishCancelledInput input) {
         UUID releaseId = releaseId(input == null ? null : input.releaseId());
         return store.finishCancelled(releaseId, clock.instant());
+    }
+
+    @Override
+    public ControlState readControl(ReleaseInput input) {
+        UUID releaseId = releaseId(input == null ? null : input.releaseId());
+        return existing(releaseId, () -> store.readControl(releaseId));
+    }
+
+    @Override
+    public RevertResult revert(RevertInput input) {
+        UUID releaseId = releaseId(input == null ? null : input.releaseId());
+        if (input.batchSize() < 1 || input.maxBatches() < 1) {
+            throw invalid("batchSize and maxBatches must be positive, were " + input.batchSize() + " and "
+                    + input.maxBatches());
+        }
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        RevertResult progress =
+                context.getHeartbeatDetails(RevertResult.class).orElse(new RevertResult(input.after(), false, 0));
+        for (int batch = 0; batch < input.maxBatches(); batch++) {
+            RevertResult from = progress;
+            RevertResult done = existing(
+                    releaseId, () -> store.revertBatch(releaseId, from.after(), input.batchSize(), clock.instant()));
+            progress = new RevertResult(done.after(), done.done(), from.reverted() + done.reverted());
+            context.heartbeat(progress);
+            if (done.done()) {
+                break;
+            }
+        }
+        return progress;
+    }
+
+    @Override
+    public WavePlan planWaves(ReleaseInput input) {
+        UUID releaseId = releaseId(input == null ? null : input.releaseId());
+        return existing(releaseId, () -> store.planWaves(releaseId));
+    }
+
+    @Override
+    public WaveState startWave(WaveInput input) {
+        UUID releaseId = wave(input);
+        return existing(releaseId, () -> store.startWave(releaseId, input.wave(), clock.instant()));
+    }
+
+    @Override
+    public WaveState finishWave(WaveInput input) {
+        UUID releaseId = wave(input);
+        return existing(releaseId, () -> store.finishWave(releaseId, input.wave(), clock.instant()));
+    }
+
+    @Override
+    public WaveState endSoak(WaveInput input) {
+        UUID releaseId = wave(input);
+        return existing(releaseId, () -> store.endSoak(releaseId, input.wave(), clock.instant()));
+    }
+
+    private static UUID wave(WaveInput input) {
+        UUID releaseId = releaseId(input == null ? null : input.releaseId());
+        if (input.wave() < 0) {
+            throw invalid("wave must not be negative, was " + input.wave());
+        }
+        return releaseId;
     }
 
     private static UUID releaseId(UUID releaseId) {

@@ -107,15 +107,15 @@ class ReleaseActivitiesImplTest {
         List<LaneProgress> heartbeats = heartbeats();
 
         ApplyBatchResult first =
-                activities.applyBatch(new ApplyBatchInput(release, ApplyMode.IMMEDIATE, null, null, 2, 2));
+                activities.applyBatch(new ApplyBatchInput(release, ApplyMode.IMMEDIATE, null, null, 2, 2, null));
 
         assertEquals(new ApplyBatchResult(ReleaseStatus.IN_PROGRESS, instances.get(3), false, 4, 0), first);
         assertHeartbeated(
                 List.of(new LaneProgress(instances.get(1), 2, 0), new LaneProgress(instances.get(3), 4, 0)),
                 heartbeats);
 
-        ApplyBatchResult rest =
-                activities.applyBatch(new ApplyBatchInput(release, ApplyMode.IMMEDIATE, first.after(), null, 2, 10));
+        ApplyBatchResult rest = activities.applyBatch(
+                new ApplyBatchInput(release, ApplyMode.IMMEDIATE, first.after(), null, 2, 10, null));
 
         assertEquals(new ApplyBatchResult(ReleaseStatus.IN_PROGRESS, instances.get(4), true, 1, 0), rest);
         assertEquals(new Counters(0, 5, 0), rows.counters(release));
@@ -133,7 +133,7 @@ class ReleaseActivitiesImplTest {
         List<LaneProgress> heartbeats = heartbeats();
 
         ApplyBatchResult result =
-                activities.applyBatch(new ApplyBatchInput(release, ApplyMode.AUTOMATIC, null, null, 2, 10));
+                activities.applyBatch(new ApplyBatchInput(release, ApplyMode.AUTOMATIC, null, null, 2, 10, null));
 
         assertEquals(new ApplyBatchResult(ReleaseStatus.IN_PROGRESS, instances.get(4), true, 4, 2), result);
         assertHeartbeated(
@@ -156,7 +156,7 @@ class ReleaseActivitiesImplTest {
         List<LaneProgress> heartbeats = heartbeats();
 
         ApplyBatchResult result =
-                activities.applyBatch(new ApplyBatchInput(release, ApplyMode.AUTOMATIC, instance, null, 2, 10));
+                activities.applyBatch(new ApplyBatchInput(release, ApplyMode.AUTOMATIC, instance, null, 2, 10, null));
 
         assertEquals(new ApplyBatchResult(ReleaseStatus.SUPERSEDED, instance, false, 0, 0), result);
         assertEquals(List.of(), heartbeats);
@@ -170,10 +170,11 @@ class ReleaseActivitiesImplTest {
         rows.request(release, instance, 1);
 
         assertEquals(
-                new ReleaseActivities.ApplyRequestedResult(ReleaseStatus.SCHEDULED, 1, 0, false),
+                new ReleaseActivities.ApplyRequestedResult(
+                        ReleaseStatus.SCHEDULED, 1, 0, false, ReleaseRows.WINDOW_START),
                 activities.applyRequested(new ApplyRequestedInput(release, 10)));
         assertEquals(
-                new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true),
+                new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true, null),
                 activities.openRelease(new OpenReleaseInput(release)));
         assertEquals(
                 List.of(), activities.partition(new PartitionInput(release, 4)).upperBounds());
@@ -195,7 +196,8 @@ class ReleaseActivitiesImplTest {
         assertFails(ReleaseFailureType.RELEASE_NOT_FOUND, () -> activities.partition(new PartitionInput(missing, 4)));
         assertFails(
                 ReleaseFailureType.RELEASE_NOT_FOUND,
-                () -> activities.applyBatch(new ApplyBatchInput(missing, ApplyMode.AUTOMATIC, null, null, 10, 1)));
+                () -> activities.applyBatch(
+                        new ApplyBatchInput(missing, ApplyMode.AUTOMATIC, null, null, 10, 1, null)));
         assertFails(
                 ReleaseFailureType.RELEASE_NOT_FOUND,
                 () -> activities.completeRelease(new CompleteReleaseInput(missing)));
@@ -210,10 +212,11 @@ class ReleaseActivitiesImplTest {
         UUID scheduled = rows.release(pack.id(), 2, "SCHEDULED");
         assertFails(
                 ReleaseFailureType.INVALID_INPUT,
-                () -> activities.applyBatch(new ApplyBatchInput(scheduled, ApplyMode.MANUAL, null, null, 10, 1)));
+                () -> activities.applyBatch(new ApplyBatchInput(scheduled, ApplyMode.MANUAL, null, null, 10, 1, null)));
         assertFails(
                 ReleaseFailureType.INVALID_INPUT,
-                () -> activities.applyBatch(new ApplyBatchInput(scheduled, ApplyMode.AUTOMATIC, null, null, 0, 1)));
+                () -> activities.applyBatch(
+                        new ApplyBatchInput(scheduled, ApplyMode.AUTOMATIC, null, null, 0, 1, null)));
         assertFails(
                 ReleaseFailureType.INVALID_INPUT,
                 () -> activities.applyRequested(new ApplyRequestedInput(scheduled, 0)));

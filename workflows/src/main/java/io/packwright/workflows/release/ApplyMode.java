@@ -7,7 +7,9 @@ public enum ApplyMode {
     /** Applied by the release window of a scheduled release. */
     AUTOMATIC,
     /** Applied by an immediate release. */
-    IMMEDIATE;
+    IMMEDIATE,
+    /** Applied again after it had failed: on request ({@code retry-failed}) or by catch-up. */
+    RETRY;
 
     /** The mode in which the fan-out of a release with this schedule applies it. */
     public static ApplyMode fanOutOf(ReleaseSchedule schedule) {

@@ -19,7 +19,8 @@ public interface ReleaseActivities {
     /**
      * Makes the release current: {@code SCHEDULED → IN_PROGRESS} (an immediate release is already
      * {@code IN_PROGRESS}), sets it as its pack's current release unless a newer one is, records
-     * {@code startedAt}.
+     * {@code startedAt}. A {@code SCHEDULED} release whose window (as the database has it now) has
+     * not begun is left as it is, with its window start in the result.
      */
     @ActivityMethod
     OpenReleaseResult openRelease(OpenReleaseInput input);
@@ -59,14 +60,103 @@ public interface ReleaseActivities {
     @ActivityMethod
     FinishCancelledResult finishCancelled(FinishCancelledInput input);
 
+    /**
+     * The release's control state as the api left it (the partner's pause, resume, promote, abort,
+     * reschedule or cancel write the release row first and signal the workflow after): what a
+     * signalled or polling workflow acts on.
+     */
+    @ActivityMethod
+    ControlState readControl(ReleaseInput input);
+
+    /**
+     * The compensating step of a release that ended {@code CANCELLED} or {@code ABORTED}: puts the
+     * next instances (in id order, after {@code after}) that it was applied to back on the release
+     * they ran before, ledger {@code REVERTED}, in batches of {@code batchSize}, at most {@code
+     * maxBatches}, heartbeating the cursor. An instance that no longer runs the release (it moved on
+     * since, or was uninstalled) is left as it is. Does nothing for a release in any other status.
+     */
+    @ActivityMethod
+    RevertResult revert(RevertInput input);
+
+    /**
+     * The number of waves of the release's staged rollout (0 when it has none), counting every
+     * wave's instances as they are now.
+     */
+    @ActivityMethod
+    WavePlan planWaves(ReleaseInput input);
+
+    /**
+     * Starts wave {@code wave} of an {@code IN_PROGRESS} staged release: the earlier waves are done,
+     * this one is {@code APPLYING}, its instances counted. Idempotent; a release that is no longer
+     * {@code IN_PROGRESS} is left as it is.
+     */
+    @ActivityMethod
+    WaveState startWave(WaveInput input);
+
+    /**
+     * Ends the fan-out of wave {@code wave}: its failure gate pauses the release ({@code PAUSED}
+     * with the reason) when the wave's failed share exceeds the rollout's {@code maxFailedPercent};
+     * a wave that is not the last then soaks until {@code soakUntil}, the last is done.
+     */
+    @ActivityMethod
+    WaveState finishWave(WaveInput input);
+
+    /** Ends the soak of wave {@code wave} (it is done), when its time is over or it was promoted. */
+    @ActivityMethod
+    WaveState endSoak(WaveInput input);
+
+    /** @param releaseId the release */
+    record ReleaseInput(UUID releaseId) {}
+
+    /**
+     * @param status the release's status
+     * @param windowStart its window start (a reschedule moves it); {@code null} for an immediate release
+     * @param soakUntil when the soak of its soaking wave ends (a promote sets it to now); {@code null}
+     *     when no wave soaks
+     */
+    record ControlState(ReleaseStatus status, Instant windowStart, Instant soakUntil) {}
+
+    /**
+     * @param releaseId the release
+     * @param after exclusive lower bound of instance ids; {@code null} from the start
+     * @param batchSize instances per transaction
+     * @param maxBatches the most batches in this call
+     */
+    record RevertInput(UUID releaseId, UUID after, int batchSize, int maxBatches) {}
+
+    /**
+     * @param after the new cursor
+     * @param done whether every applied instance was handled
+     * @param reverted instances put back in this call
+     */
+    record RevertResult(UUID after, boolean done, long reverted) {}
+
+    /** @param waves how many waves the rollout has; 0 when the release is not staged */
+    record WavePlan(int waves) {}
+
+    /**
+     * @param releaseId the release
+     * @param wave the wave, from 0
+     */
+    record WaveInput(UUID releaseId, int wave) {}
+
+    /**
+     * @param status the release's status after the call ({@code PAUSED} when the failure gate held it)
+     * @param soakUntil when the wave's soak ends; {@code null} when it does not soak (any more)
+     */
+    record WaveState(ReleaseStatus status, Instant soakUntil) {}
+
     /** @param releaseId the release */
     record OpenReleaseInput(UUID releaseId) {}
 
     /**
      * @param status the release's status after the call
-     * @param open whether it is {@code IN_PROGRESS} and must be applied
+     * @param open whether it is current and must be applied ({@code IN_PROGRESS}, or {@code PAUSED}
+     *     when its workflow was restarted while its partner held it)
+     * @param windowStart the window start of a release that is still {@code SCHEDULED} because its
+     *     window (moved by a reschedule) has not begun yet; {@code null} otherwise
      */
-    record OpenReleaseResult(ReleaseStatus status, boolean open) {}
+    record OpenReleaseResult(ReleaseStatus status, boolean open, Instant windowStart) {}
 
     /**
      * @param releaseId the release
@@ -79,8 +169,11 @@ public interface ReleaseActivities {
      * @param applied instances that got the release
      * @param rejected requests dropped because the instance cannot take the release (or is gone)
      * @param moreQueued whether requests remain after this call
+     * @param windowStart the release's window start as it is now (a reschedule moves it); {@code
+     *     null} from workers older than reschedules
      */
-    record ApplyRequestedResult(ReleaseStatus status, int applied, int rejected, boolean moreQueued) {}
+    record ApplyRequestedResult(
+            ReleaseStatus status, int applied, int rejected, boolean moreQueued, Instant windowStart) {}
 
     /**
      * @param releaseId the release
@@ -105,8 +198,11 @@ public interface ReleaseActivities {
      * @param upTo inclusive upper bound of the lane; {@code null} for the open-ended last lane
      * @param batchSize instances per transaction
      * @param maxBatches the most batches in this call
+     * @param wave for a staged rollout, the wave being applied: only instances of this and earlier
+     *     waves are applied; {@code null} for the whole install base
      */
-    record ApplyBatchInput(UUID releaseId, ApplyMode mode, UUID after, UUID upTo, int batchSize, int maxBatches) {}
+    record ApplyBatchInput(
+            UUID releaseId, ApplyMode mode, UUID after, UUID upTo, int batchSize, int maxBatches, Integer wave) {}
 
     /**
      * @param status the release's status; the lane stops when it is no longer {@code IN_PROGRESS}

@@ -15,6 +15,9 @@ import java.util.UUID;
  *   <li>{@code RELEASE_ON_SPECIFIED_DATE}: waits for {@code windowStart} on a durable timer while
  *       applying manual applies as they are requested, then becomes current and is applied to every
  *       instance that does not have it, then {@code RELEASED}.
+ *   <li>Staged rollouts: wave by wave, soaking between waves, paused by its failure gate.
+ *   <li>Control: a paused release waits to be resumed; a cancelled or aborted one puts back what it
+ *       applied (ledger {@code REVERTED}) before it ends; a rescheduled one waits for its new window.
  *   <li>Cancellation (superseded, pack deleted): applies nothing more and makes sure the release is
  *       terminal in a detached cancellation scope.
  * </ul>
@@ -33,4 +36,13 @@ public interface ReleaseWorkflow {
     /** Wakes the workflow to apply queued manual applies; see {@link ManualApplySignal}. */
     @SignalMethod
     void manualApplyRequested(ManualApplySignal signal);
+
+    /**
+     * Wakes the workflow after the api changed the release's control state in PostgreSQL (reschedule,
+     * cancel, pause, resume, promote, abort); the workflow reads that state with {@link
+     * ReleaseActivities#readControl}. The row is the truth: a lost signal costs time, never a wrong
+     * action (a paused or aborted release applies nothing whether or not its workflow heard of it).
+     */
+    @SignalMethod
+    void controlChanged();
 }

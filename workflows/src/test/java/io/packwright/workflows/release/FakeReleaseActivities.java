@@ -171,7 +171,7 @@ final class FakeReleaseActivities implements ReleaseActivities {
             if (status == ReleaseStatus.SCHEDULED) {
                 status = ReleaseStatus.IN_PROGRESS;
             }
-            return new OpenReleaseResult(status, status == ReleaseStatus.IN_PROGRESS);
+            return new OpenReleaseResult(status, status == ReleaseStatus.IN_PROGRESS, null);
         }
     }
 
@@ -179,7 +179,7 @@ final class FakeReleaseActivities implements ReleaseActivities {
     public synchronized ApplyRequestedResult applyRequested(ApplyRequestedInput input) {
         record("applyRequested", input);
         if (status != ReleaseStatus.SCHEDULED) {
-            return new ApplyRequestedResult(status, 0, 0, !requests.isEmpty());
+            return new ApplyRequestedResult(status, 0, 0, !requests.isEmpty(), null);
         }
         long now = clock.getAsLong();
         int applied = 0;
@@ -195,7 +195,7 @@ final class FakeReleaseActivities implements ReleaseActivities {
                 applied++;
             }
         }
-        return new ApplyRequestedResult(status, applied, rejected, !requests.isEmpty());
+        return new ApplyRequestedResult(status, applied, rejected, !requests.isEmpty(), null);
     }
 
     @Override
@@ -322,7 +322,46 @@ final class FakeReleaseActivities implements ReleaseActivities {
             return in.releaseId();
         } else if (input instanceof FinishCancelledInput in) {
             return in.releaseId();
+        } else if (input instanceof ReleaseInput in) {
+            return in.releaseId();
+        } else if (input instanceof RevertInput in) {
+            return in.releaseId();
+        } else if (input instanceof WaveInput in) {
+            return in.releaseId();
         }
         throw new IllegalArgumentException("unknown input " + input);
+    }
+
+    @Override
+    public synchronized ControlState readControl(ReleaseInput input) {
+        record("readControl", input);
+        return new ControlState(status, null, null);
+    }
+
+    @Override
+    public synchronized RevertResult revert(RevertInput input) {
+        record("revert", input);
+        return new RevertResult(input.after(), true, 0);
+    }
+
+    @Override
+    public synchronized WavePlan planWaves(ReleaseInput input) {
+        record("planWaves", input);
+        return new WavePlan(0);
+    }
+
+    @Override
+    public synchronized WaveState startWave(WaveInput input) {
+        throw new UnsupportedOperationException("not staged");
+    }
+
+    @Override
+    public synchronized WaveState finishWave(WaveInput input) {
+        throw new UnsupportedOperationException("not staged");
+    }
+
+    @Override
+    public synchronized WaveState endSoak(WaveInput input) {
+        throw new UnsupportedOperationException("not staged");
     }
 }

@@ -4,6 +4,7 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
+import io.packwright.workflows.release.ReleaseStatus;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,7 +49,8 @@ public interface ApplyRequestRepository extends GenericRepository<ApplyRequestEn
             SELECT EXISTS (
                 SELECT 1 FROM release_instances ri JOIN releases r ON r.id = ri.release_id
                 WHERE ri.integration_pack_instance_id = :instanceId AND ri.status = 'APPLIED'
-                  AND r.status IN ('SCHEDULED', 'IN_PROGRESS'))""")
+                  AND r.status IN """ + ReleaseStatus.OPEN_SQL + """
+                  )""")
     boolean hasOpenReleaseApplied(UUID instanceId);
 
     /** Whether a manual apply of {@code releaseId} to the instance is queued and not handled yet. */

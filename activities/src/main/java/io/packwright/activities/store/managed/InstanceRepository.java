@@ -5,6 +5,7 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
+import io.packwright.workflows.release.ReleaseStatus;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,7 +32,8 @@ public interface InstanceRepository extends GenericRepository<InstanceEntity, UU
     String PENDING_FOR_INSTANCE = """
             SELECT pr.id, pr.release_number, pr.release_on_date, pr.window_start, pr.status, pr.workflow_id
             FROM releases pr
-            WHERE pr.integration_pack_id = i.integration_pack_id AND pr.status IN ('SCHEDULED', 'IN_PROGRESS')
+            WHERE pr.integration_pack_id = i.integration_pack_id AND pr.status IN """ + ReleaseStatus.OPEN_SQL + """
+
               AND pr.release_number > r.release_number
               AND NOT EXISTS (SELECT 1 FROM release_instances ri
                                WHERE ri.release_id = pr.id AND ri.integration_pack_instance_id = i.id)

@@ -2,6 +2,7 @@ package io.packwright.activities.store.managed;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.packwright.activities.store.Ids;
+import io.packwright.workflows.release.ReleaseStatus;
 import jakarta.inject.Singleton;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -81,7 +82,8 @@ public class SecretSweepStore {
                         UNION ALL
                         SELECT o.id FROM releases o
                          WHERE o.integration_pack_id = r.integration_pack_id AND o.id <> r.id
-                           AND o.status IN ('SCHEDULED', 'IN_PROGRESS')))
+                           AND o.status IN """ + ReleaseStatus.OPEN_SQL + """
+                           ))
             GROUP BY r.integration_pack_id""";
 
     private static final String PLAIN_SECRET_VALUES = "WITH secrecy AS (" + ExtensionValueStore.SECRECY_RELEASES + """

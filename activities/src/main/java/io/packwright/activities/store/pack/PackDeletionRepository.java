@@ -5,6 +5,7 @@ import io.micronaut.data.annotation.Query;
 import io.micronaut.data.jdbc.annotation.JdbcRepository;
 import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.GenericRepository;
+import io.packwright.workflows.release.ReleaseStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -70,7 +71,8 @@ public interface PackDeletionRepository extends GenericRepository<IntegrationPac
             UPDATE releases r SET status = 'CANCELLED', completed_at = :now
             FROM integration_packs p
             WHERE p.id = r.integration_pack_id AND p.deleted_at IS NOT NULL
-              AND r.integration_pack_id = :packId AND r.status IN ('SCHEDULED', 'IN_PROGRESS')""")
+              AND r.integration_pack_id = :packId AND r.status IN """ + ReleaseStatus.OPEN_SQL + """
+              """)
     int cancelOpenReleases(UUID packId, Instant now);
 
     /** Up to {@code limit} deleted packs whose clean-up has not finished, longest deleted first. */

@@ -29,6 +29,8 @@ public record LedgerEntry(
         APPLIED,
         /** The instance could not take the release and stays on its release. */
         FAILED,
+        /** The instance was put back on the release it ran before (a cancel or an abort). */
+        REVERTED,
         /** The release has not reached the instance yet. */
         PENDING
     }

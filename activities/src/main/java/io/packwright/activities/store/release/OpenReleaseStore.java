@@ -38,7 +38,8 @@ public class OpenReleaseStore {
                    r.release_schedule, r.window_start, r.window_end, r.workflow_id, r.status
             FROM releases r
             JOIN integration_packs p ON p.id = r.integration_pack_id AND p.deleted_at IS NULL
-            WHERE r.status IN ('SCHEDULED', 'IN_PROGRESS') AND r.id > ?
+            WHERE r.status IN """ + ReleaseStatus.OPEN_SQL + """
+            AND r.id > ?
             ORDER BY r.id
             LIMIT ?""";
 

@@ -11,9 +11,13 @@ import io.packwright.activities.store.notify.NotificationChannel;
 import io.packwright.workflows.release.ApplyMode;
 import io.packwright.workflows.release.ReleaseActivities.ApplyRequestedResult;
 import io.packwright.workflows.release.ReleaseActivities.CompleteReleaseResult;
+import io.packwright.workflows.release.ReleaseActivities.ControlState;
 import io.packwright.workflows.release.ReleaseActivities.FinishCancelledResult;
 import io.packwright.workflows.release.ReleaseActivities.OpenReleaseResult;
 import io.packwright.workflows.release.ReleaseActivities.PartitionResult;
+import io.packwright.workflows.release.ReleaseActivities.RevertResult;
+import io.packwright.workflows.release.ReleaseActivities.WavePlan;
+import io.packwright.workflows.release.ReleaseActivities.WaveState;
 import io.packwright.workflows.release.ReleaseStatus;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -89,9 +93,11 @@ public class ReleaseFanOutStore {
 
     /**
      * Records the outcome of the locked instances that run an older release: {@code APPLIED} (moving
-     * them to the release) when they have a value for every extension that the release requires
-     * without default, else {@code FAILED} with the reason, or nothing at all when failures are not
-     * recorded. The reason names at most {@link CappedList#SHOWN} keys and counts the rest, as the
+     * them to the release, and keeping the release they ran before for a revert) when they have a
+     * value for every extension that the release requires without default, else {@code FAILED} with
+     * the reason, or nothing at all when failures are not recorded. An instance with an outcome
+     * already is left alone, unless this is a retry ({@code RETRY}) and its outcome is {@code FAILED}:
+     * then the outcome is recorded again and {@code attempts} counts one more. The reason names at most {@link CappedList#SHOWN} keys and counts the rest, as the
      * api's messages do. The ledger's primary key decides, and only what was really inserted moves or counts.
      * Every probe of a large table is bounded by the batch's ids, so that no plan can fall back to
      * scanning the ledger or the extension values of the whole install base.
@@ -99,7 +105,7 @@ public class ReleaseFanOutStore {
     private static final String APPLY = "WITH required AS (" + REQUIRED_KEYS + """
             ),
             candidates AS (
-                SELECT i.id, i.account_id
+                SELECT i.id, i.account_id, i.installed_release_id
                 FROM integration_pack_instances i
                 JOIN releases installed ON installed.id = i.installed_release_id
                 WHERE i.id = ANY (?) AND installed.release_number < ?),
@@ -116,7 +122,7 @@ public class ReleaseFanOutStore {
                 GROUP BY c.id),
             recorded AS (
                 INSERT INTO release_instances (release_id, integration_pack_instance_id, account_id, status, mode,
-                                               applied_at, failure_reason, recorded_at)
+                                               applied_at, failure_reason, recorded_at, previous_release_id, wave)
                 SELECT ?, c.id, c.account_id,
                        CASE WHEN b.id IS NULL THEN 'APPLIED' ELSE 'FAILED' END,
                        CASE WHEN b.id IS NULL THEN ?::text END,
@@ -126,10 +132,16 @@ public class ReleaseFanOutStore {
                             WHEN b.missing > 1
                             THEN 'required extensions ' || b.keys || ' have no value and no default; set them'
                        END || ' with PUT /api/v1/integration-pack-instances/' || c.id || '/extensions',
-                       ?::timestamptz
+                       ?::timestamptz, c.installed_release_id, ?::integer
                 FROM candidates c LEFT JOIN blocked b ON b.id = c.id
                 WHERE b.id IS NULL OR ?
-                ON CONFLICT DO NOTHING
+                ON CONFLICT (release_id, integration_pack_instance_id) DO UPDATE
+                    SET status = EXCLUDED.status, mode = EXCLUDED.mode, applied_at = EXCLUDED.applied_at,
+                        failure_reason = EXCLUDED.failure_reason, recorded_at = EXCLUDED.recorded_at,
+                        previous_release_id = EXCLUDED.previous_release_id,
+                        wave = COALESCE(EXCLUDED.wave, release_instances.wave),
+                        attempts = release_instances.attempts + 1
+                    WHERE ?::boolean AND release_instances.status = 'FAILED'
                 RETURNING integration_pack_instance_id, status),
             moved AS (
                 UPDATE integration_pack_instances i SET installed_release_id = ?, updated_at = ?::timestamptz
@@ -170,6 +182,13 @@ public class ReleaseFanOutStore {
                 RETURNING integration_pack_instance_id)
             SELECT count(*) FROM (SELECT pg_notify(?, integration_pack_instance_id::text) FROM dropped) notified""";
 
+    /**
+     * How much earlier than its window a scheduled release may open: the workflow's timer fires on
+     * the Temporal server's clock, the check runs on the worker's. A reschedule moves a window by
+     * whole days, so anything earlier than this means the window moved.
+     */
+    static final Duration OPENING_TOLERANCE = Duration.ofMinutes(1);
+
     private final JdbcOperations jdbc;
     private final TransactionOperations<Connection> transactions;
     private final ReleaseMetrics metrics;
@@ -196,10 +215,20 @@ public class ReleaseFanOutStore {
                     .orElseThrow(() -> new ReleaseNotFoundException(releaseId));
             if (release.cancelledWithPack()) {
                 cancel(releaseId, now);
-                return new OpenReleaseResult(ReleaseStatus.CANCELLED, false);
+                return new OpenReleaseResult(ReleaseStatus.CANCELLED, false, null);
             }
             if (!release.status().isOpen()) {
-                return new OpenReleaseResult(release.status(), false);
+                return new OpenReleaseResult(release.status(), false, null);
+            }
+            if (release.status() == ReleaseStatus.PAUSED) {
+                // its workflow started again while the partner held it: it stays held
+                return new OpenReleaseResult(ReleaseStatus.PAUSED, true, null);
+            }
+            if (release.status() == ReleaseStatus.SCHEDULED
+                    && release.windowStart() != null
+                    && now.plus(OPENING_TOLERANCE).isBefore(release.windowStart())) {
+                // rescheduled to a later window, and the workflow missed the signal
+                return new OpenReleaseResult(ReleaseStatus.SCHEDULED, false, release.windowStart());
             }
             update(
                     "UPDATE releases SET status = 'IN_PROGRESS', started_at = COALESCE(started_at, ?) WHERE id = ?",
@@ -208,12 +237,19 @@ public class ReleaseFanOutStore {
             if (release.status() == ReleaseStatus.SCHEDULED && release.windowStart() != null) {
                 afterCommit.add(() -> metrics.windowOpened(Duration.between(release.windowStart(), now)));
             }
+            // what an abort makes current again
+            update("""
+                    UPDATE releases r SET previous_current_release_id = p.current_release_id
+                    FROM integration_packs p
+                    WHERE r.id = ? AND p.id = r.integration_pack_id AND p.current_release_id IS DISTINCT FROM r.id
+                      AND NOT EXISTS (SELECT 1 FROM releases c
+                                       WHERE c.id = p.current_release_id AND c.release_number >= r.release_number)""", releaseId);
             update("""
                     UPDATE integration_packs p SET current_release_id = ?
                     WHERE p.id = ? AND p.current_release_id IS DISTINCT FROM ?
                       AND NOT EXISTS (SELECT 1 FROM releases c
                                        WHERE c.id = p.current_release_id AND c.release_number >= ?)""", releaseId, release.packId(), releaseId, release.number());
-            return new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true);
+            return new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true, null);
         });
         afterCommit.forEach(Runnable::run);
         return result;
@@ -238,11 +274,11 @@ public class ReleaseFanOutStore {
         ApplyRequestedResult result = transactions.executeWrite(tx -> {
             ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
             if (release.effectiveStatus() != ReleaseStatus.SCHEDULED) {
-                return new ApplyRequestedResult(release.effectiveStatus(), 0, 0, false);
+                return new ApplyRequestedResult(release.effectiveStatus(), 0, 0, false, release.windowStart());
             }
             List<ClaimedRequest> claimed = claimRequests(releaseId, limit);
             if (claimed.isEmpty()) {
-                return new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 0, 0, false);
+                return new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 0, 0, false, release.windowStart());
             }
             List<UUID> requested =
                     claimed.stream().map(ClaimedRequest::instanceId).toList();
@@ -251,17 +287,21 @@ public class ReleaseFanOutStore {
                     .filter(request -> request.packId().equals(release.packId()))
                     .map(ClaimedRequest::instanceId)
                     .toList();
-            Outcome outcome = apply(releaseId, release.number(), locked, ApplyMode.MANUAL, false, now);
+            Outcome outcome = apply(releaseId, release.number(), locked, ApplyMode.MANUAL, false, null, now);
             handleRequests(releaseId, requested);
             ReleaseStatus status = checkStatus(tx, releaseId, ReleaseStatus.SCHEDULED);
             if (status != ReleaseStatus.SCHEDULED) {
-                return new ApplyRequestedResult(status, 0, 0, false);
+                return new ApplyRequestedResult(status, 0, 0, false, release.windowStart());
             }
             boolean moreQueued = !claimRequests(releaseId, 1).isEmpty();
             claimed.forEach(request -> handledRequests.add(request.requestedAt()));
             long rejected = outcome.blocked() + requested.size() - locked.size();
             return new ApplyRequestedResult(
-                    ReleaseStatus.SCHEDULED, Math.toIntExact(outcome.applied()), Math.toIntExact(rejected), moreQueued);
+                    ReleaseStatus.SCHEDULED,
+                    Math.toIntExact(outcome.applied()),
+                    Math.toIntExact(rejected),
+                    moreQueued,
+                    release.windowStart());
         });
         if (result.status() == ReleaseStatus.SCHEDULED) {
             metrics.applied(ApplyMode.MANUAL, result.applied(), 0);
@@ -323,7 +363,13 @@ public class ReleaseFanOutStore {
      * @throws ReleaseNotFoundException when there is no such release
      */
     public FanOutBatch applyBatch(
-            UUID releaseId, ApplyMode mode, @Nullable UUID after, @Nullable UUID upTo, int batchSize, Instant now) {
+            UUID releaseId,
+            ApplyMode mode,
+            @Nullable UUID after,
+            @Nullable UUID upTo,
+            int batchSize,
+            @Nullable Integer wave,
+            Instant now) {
         Objects.requireNonNull(mode, "mode");
         long started = System.nanoTime();
         FanOutBatch batch = transactions.executeWrite(tx -> {
@@ -331,11 +377,11 @@ public class ReleaseFanOutStore {
             if (release.effectiveStatus() != ReleaseStatus.IN_PROGRESS) {
                 return new FanOutBatch(release.effectiveStatus(), after, false, 0, 0);
             }
-            List<UUID> locked = lockLane(release.packId(), after, upTo, batchSize);
+            List<UUID> locked = lockLane(release.packId(), after, upTo, batchSize, waveFilter(releaseId, wave));
             if (locked.isEmpty()) {
                 return new FanOutBatch(ReleaseStatus.IN_PROGRESS, after, true, 0, 0);
             }
-            Outcome outcome = apply(releaseId, release.number(), locked, mode, true, now);
+            Outcome outcome = apply(releaseId, release.number(), locked, mode, true, wave, now);
             handleRequests(releaseId, locked);
             ReleaseStatus status = checkStatus(tx, releaseId, ReleaseStatus.IN_PROGRESS);
             if (status != ReleaseStatus.IN_PROGRESS) {
@@ -410,6 +456,271 @@ public class ReleaseFanOutStore {
         });
     }
 
+    /**
+     * The release's control state: its (effective) status, its window start and, when one of its
+     * waves soaks, when that soak ends.
+     *
+     * @throws ReleaseNotFoundException when there is no such release
+     */
+    public ControlState readControl(UUID releaseId) {
+        return transactions.executeRead(tx -> {
+            ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
+            List<Instant> soaks = instants(
+                    "SELECT soak_until FROM release_waves WHERE release_id = ? AND state = 'SOAKING' ORDER BY wave",
+                    releaseId);
+            return new ControlState(
+                    release.effectiveStatus(), release.windowStart(), soaks.isEmpty() ? null : soaks.get(0));
+        });
+    }
+
+    /**
+     * One batch of a cancelled or aborted release's compensating step: the next {@code batchSize}
+     * instances after {@code after} (in id order) with an {@code APPLIED} ledger row for it go back
+     * to the release they ran before, and their row becomes {@code REVERTED}. An instance that no
+     * longer runs the release, or whose row does not know its previous release (written before
+     * migration V16), keeps its row as it is. Extension values are not touched.
+     *
+     * @return the new cursor, whether the ledger is exhausted and how many instances were put back;
+     *     done at once when the release neither is {@code CANCELLED} nor {@code ABORTED}
+     * @throws ReleaseNotFoundException when there is no such release
+     */
+    public RevertResult revertBatch(UUID releaseId, @Nullable UUID after, int batchSize, Instant now) {
+        return transactions.executeWrite(tx -> {
+            ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
+            if (!release.effectiveStatus().reverts()) {
+                return new RevertResult(after, true, 0);
+            }
+            List<UUID> picked = ids("""
+                    SELECT ri.integration_pack_instance_id FROM release_instances ri
+                    WHERE ri.release_id = ? AND ri.status = 'APPLIED' AND ri.integration_pack_instance_id > ?
+                    ORDER BY ri.integration_pack_instance_id LIMIT ?""", releaseId, after == null ? FIRST : after, batchSize);
+            if (picked.isEmpty()) {
+                return new RevertResult(after, true, 0);
+            }
+            List<UUID> locked = ids(
+                    "SELECT i.id FROM integration_pack_instances i WHERE i.id = ANY (?) ORDER BY i.id FOR UPDATE OF i",
+                    picked);
+            Timestamp at = Timestamp.from(now);
+            long reverted = count("""
+                    WITH back AS (
+                        UPDATE integration_pack_instances i
+                        SET installed_release_id = ri.previous_release_id, updated_at = ?
+                        FROM release_instances ri
+                        WHERE ri.release_id = ? AND ri.integration_pack_instance_id = i.id AND i.id = ANY (?)
+                          AND ri.status = 'APPLIED' AND ri.previous_release_id IS NOT NULL
+                          AND i.installed_release_id = ?
+                        RETURNING i.id),
+                    marked AS (
+                        UPDATE release_instances ri SET status = 'REVERTED', reverted_at = ?
+                        WHERE ri.release_id = ? AND ri.integration_pack_instance_id = ANY (ARRAY(SELECT id FROM back))
+                        RETURNING 1)
+                    SELECT count(*) FROM marked""", at, releaseId, locked, releaseId, at, releaseId);
+            return new RevertResult(picked.get(picked.size() - 1), picked.size() < batchSize, reverted);
+        });
+    }
+
+    /**
+     * The waves of the release's staged rollout, every wave's instances counted as they are now.
+     *
+     * @return how many waves it has; 0 when it is not staged
+     * @throws ReleaseNotFoundException when there is no such release
+     */
+    public WavePlan planWaves(UUID releaseId) {
+        return transactions.executeWrite(tx -> {
+            ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
+            List<WaveTarget> waves = waves(releaseId);
+            for (int wave = 0; wave < waves.size(); wave++) {
+                countWave(releaseId, release.packId(), waves, wave, "state = 'PENDING'");
+            }
+            return new WavePlan(waves.size());
+        });
+    }
+
+    /**
+     * Starts wave {@code wave}: the earlier waves are {@code DONE}, this one {@code APPLYING} with
+     * its instances counted. Changes nothing when the release is not {@code IN_PROGRESS}.
+     *
+     * @throws ReleaseNotFoundException when there is no such release
+     */
+    public WaveState startWave(UUID releaseId, int wave, Instant now) {
+        return transactions.executeWrite(tx -> {
+            ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
+            if (release.effectiveStatus() != ReleaseStatus.IN_PROGRESS) {
+                return new WaveState(release.effectiveStatus(), null);
+            }
+            update("""
+                    UPDATE release_waves SET state = 'DONE', soak_until = NULL, finished_at = COALESCE(finished_at, ?)
+                    WHERE release_id = ? AND wave < ? AND state <> 'DONE'""", Timestamp.from(now), releaseId, wave);
+            update("""
+                    UPDATE release_waves SET state = 'APPLYING', started_at = ?
+                    WHERE release_id = ? AND wave = ? AND state = 'PENDING'""", Timestamp.from(now), releaseId, wave);
+            countWave(releaseId, release.packId(), waves(releaseId), wave, "state = 'APPLYING'");
+            return new WaveState(ReleaseStatus.IN_PROGRESS, null);
+        });
+    }
+
+    /**
+     * Ends the fan-out of wave {@code wave}. When the release is {@code IN_PROGRESS} and the wave's
+     * failed share (of its instances with an outcome) is above the rollout's {@code
+     * maxFailedPercent}, the release turns {@code PAUSED} with the reason. A wave that is not the
+     * last then soaks for the rollout's {@code soakMinutes} (from the first call on), the last is
+     * {@code DONE}.
+     *
+     * @throws ReleaseNotFoundException when there is no such release
+     */
+    public WaveState finishWave(UUID releaseId, int wave, Instant now) {
+        return transactions.executeWrite(tx -> {
+            lockPackOf(releaseId);
+            ReleaseRow release = read(releaseId, " FOR NO KEY UPDATE OF r")
+                    .orElseThrow(() -> new ReleaseNotFoundException(releaseId));
+            ReleaseStatus status = release.effectiveStatus();
+            Gate gate = gate(releaseId, wave);
+            if (status == ReleaseStatus.IN_PROGRESS && gate.tripped()) {
+                update(
+                        "UPDATE releases SET status = 'PAUSED', status_reason = ? WHERE id = ?",
+                        gate.reason(wave),
+                        releaseId);
+                status = ReleaseStatus.PAUSED;
+            }
+            boolean last = wave >= gate.waves() - 1;
+            if (last) {
+                update("""
+                        UPDATE release_waves SET state = 'DONE', finished_at = ?
+                        WHERE release_id = ? AND wave = ? AND state IN ('PENDING', 'APPLYING')""", Timestamp.from(now), releaseId, wave);
+                return new WaveState(status, null);
+            }
+            update("""
+                    UPDATE release_waves SET state = 'SOAKING', soak_until = ? + make_interval(mins => ?)
+                    WHERE release_id = ? AND wave = ? AND state IN ('PENDING', 'APPLYING')""", Timestamp.from(now), gate.soakMinutes(), releaseId, wave);
+            List<Instant> soak = instants(
+                    "SELECT soak_until FROM release_waves WHERE release_id = ? AND wave = ? AND state = 'SOAKING'",
+                    releaseId,
+                    wave);
+            return new WaveState(status, soak.isEmpty() ? null : soak.get(0));
+        });
+    }
+
+    /**
+     * Ends the soak of wave {@code wave}: it is {@code DONE}.
+     *
+     * @throws ReleaseNotFoundException when there is no such release
+     */
+    public WaveState endSoak(UUID releaseId, int wave, Instant now) {
+        return transactions.executeWrite(tx -> {
+            ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
+            update("""
+                    UPDATE release_waves SET state = 'DONE', soak_until = NULL, finished_at = ?
+                    WHERE release_id = ? AND wave = ? AND state = 'SOAKING'""", Timestamp.from(now), releaseId, wave);
+            return new WaveState(release.effectiveStatus(), null);
+        });
+    }
+
+    /** The targets of the release's waves, in order; empty when it is not staged. */
+    private List<WaveTarget> waves(UUID releaseId) {
+        return jdbc.prepareStatement(
+                "SELECT percent, account_group_id FROM release_waves WHERE release_id = ? ORDER BY wave", statement -> {
+                    statement.setObject(1, releaseId);
+                    List<WaveTarget> waves = new ArrayList<>();
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            int percent = rows.getInt("percent");
+                            waves.add(new WaveTarget(
+                                    rows.wasNull() ? null : percent, rows.getObject("account_group_id", UUID.class)));
+                        }
+                    }
+                    return waves;
+                });
+    }
+
+    /**
+     * Which instances a lane of wave {@code wave} applies: those of this and the earlier waves;
+     * {@code null} (everyone) for an unstaged release and for the last wave.
+     */
+    @Nullable
+    private WaveFilter waveFilter(UUID releaseId, @Nullable Integer wave) {
+        return wave == null ? null : WaveFilter.upTo(waves(releaseId), wave);
+    }
+
+    /** Counts wave {@code wave}'s own instances (without the earlier waves') into its row, if it is in {@code state}. */
+    private void countWave(UUID releaseId, UUID packId, List<WaveTarget> waves, int wave, String state) {
+        WaveFilter through = WaveFilter.upTo(waves, wave);
+        WaveFilter before = wave == 0 ? WaveFilter.NOBODY : WaveFilter.upTo(waves, wave - 1);
+        String sql = "UPDATE release_waves SET instances = (SELECT count(*) FROM integration_pack_instances i"
+                + " WHERE i.integration_pack_id = ?"
+                + (through == null ? "" : " AND " + WaveFilter.MEMBER)
+                + " AND NOT " + WaveFilter.MEMBER + ") WHERE release_id = ? AND wave = ? AND " + state;
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(packId);
+        if (through != null) {
+            parameters.add(through.maxPercent());
+            parameters.add(through.groupIds());
+        }
+        parameters.add(before.maxPercent());
+        parameters.add(before.groupIds());
+        parameters.add(releaseId);
+        parameters.add(wave);
+        update(sql, parameters.toArray());
+    }
+
+    /** The rollout's gate and soak, and wave {@code wave}'s outcomes. */
+    private Gate gate(UUID releaseId, int wave) {
+        return jdbc.prepareStatement("""
+                SELECT r.rollout_soak_minutes, r.rollout_max_failed_percent,
+                       (SELECT count(*) FROM release_waves w WHERE w.release_id = r.id) AS waves,
+                       (SELECT COALESCE(sum(p.applied), 0) FROM release_wave_progress p
+                         WHERE p.release_id = r.id AND p.wave = ?) AS applied,
+                       (SELECT COALESCE(sum(p.failed), 0) FROM release_wave_progress p
+                         WHERE p.release_id = r.id AND p.wave = ?) AS failed
+                FROM releases r WHERE r.id = ?""", statement -> {
+            bind(statement, wave, wave, releaseId);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return new Gate(
+                        rows.getInt("waves"),
+                        rows.getInt("rollout_soak_minutes"),
+                        rows.getInt("rollout_max_failed_percent"),
+                        rows.getLong("applied"),
+                        rows.getLong("failed"));
+            }
+        });
+    }
+
+    /**
+     * @param waves how many waves the rollout has
+     * @param soakMinutes the soak after each wave but the last
+     * @param maxFailedPercent the largest failed share of a wave that does not pause the release
+     * @param applied the wave's instances that took the release
+     * @param failed the wave's instances that could not
+     */
+    private record Gate(int waves, int soakMinutes, int maxFailedPercent, long applied, long failed) {
+
+        boolean tripped() {
+            long outcomes = applied + failed;
+            return outcomes > 0 && failed * 100 > (long) maxFailedPercent * outcomes;
+        }
+
+        String reason(int wave) {
+            long outcomes = applied + failed;
+            return "Failure gate: " + failed + " of the " + outcomes + " instances of wave " + (wave + 1) + " ("
+                    + Math.round(failed * 1000.0 / outcomes) / 10.0 + "%) could not take the release, more than the"
+                    + " rollout's maxFailedPercent of " + maxFailedPercent + "%. See the failed instances with GET"
+                    + " /api/v1/releases/{id}/instances?status=FAILED, then resume or abort the release.";
+        }
+    }
+
+    private List<Instant> instants(String sql, Object... parameters) {
+        return jdbc.prepareStatement(sql, statement -> {
+            bind(statement, parameters);
+            List<Instant> instants = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    instants.add(instant(rows.getTimestamp(1)));
+                }
+            }
+            return instants;
+        });
+    }
+
     private void lockPackOf(UUID releaseId) {
         ids("""
                 SELECT p.id FROM integration_packs p
@@ -436,11 +747,17 @@ public class ReleaseFanOutStore {
         });
     }
 
-    private List<UUID> lockLane(UUID packId, @Nullable UUID after, @Nullable UUID upTo, int batchSize) {
+    private List<UUID> lockLane(
+            UUID packId, @Nullable UUID after, @Nullable UUID upTo, int batchSize, @Nullable WaveFilter wave) {
         StringBuilder sql =
                 new StringBuilder("SELECT i.id FROM integration_pack_instances i WHERE i.integration_pack_id = ?");
         List<Object> parameters = new ArrayList<>();
         parameters.add(packId);
+        if (wave != null) {
+            sql.append(" AND ").append(WaveFilter.MEMBER);
+            parameters.add(wave.maxPercent());
+            parameters.add(wave.groupIds());
+        }
         if (after != null) {
             sql.append(" AND i.id > ?");
             parameters.add(after);
@@ -460,6 +777,7 @@ public class ReleaseFanOutStore {
             List<UUID> lockedIds,
             ApplyMode mode,
             boolean recordFailures,
+            @Nullable Integer wave,
             Instant now) {
         if (lockedIds.isEmpty()) {
             return new Outcome(0, 0, 0);
@@ -476,7 +794,9 @@ public class ReleaseFanOutStore {
                     mode.name(),
                     at,
                     at,
+                    wave,
                     recordFailures,
+                    mode == ApplyMode.RETRY,
                     releaseId,
                     at);
             try (ResultSet rows = statement.executeQuery()) {
@@ -569,6 +889,8 @@ public class ReleaseFanOutStore {
             }
         }
     }
+
+    private static final UUID FIRST = new UUID(0, 0);
 
     private static Instant instant(@Nullable Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();

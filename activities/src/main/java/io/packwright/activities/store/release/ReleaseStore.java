@@ -41,7 +41,8 @@ public class ReleaseStore {
      * older release). Needs {@code counts}, the row of {@code release_counts} for {@code r}.
      */
     private static final String REMAINING = """
-            CASE WHEN r.status IN ('SCHEDULED', 'IN_PROGRESS') THEN greatest(0,
+            CASE WHEN r.status IN """ + ReleaseStatus.OPEN_SQL + """
+            THEN greatest(0,
                 (SELECT COALESCE(sum(pc.instances), 0) FROM pack_instance_counts pc
                   WHERE pc.integration_pack_id = r.integration_pack_id)
                 - (SELECT COALESCE(sum(rp.installed), 0) FROM releases o
@@ -216,7 +217,8 @@ public class ReleaseStore {
     private List<String> supersedeOpenReleases(NewRelease release) {
         return jdbc.prepareStatement("""
                 UPDATE releases r SET status = 'SUPERSEDED', superseded_by_id = ?, completed_at = ?
-                WHERE r.integration_pack_id = ? AND r.id <> ? AND r.status IN ('SCHEDULED', 'IN_PROGRESS')
+                WHERE r.integration_pack_id = ? AND r.id <> ? AND r.status IN """ + ReleaseStatus.OPEN_SQL + """
+
                 RETURNING r.workflow_id""", statement -> {
             statement.setObject(1, release.id());
             statement.setTimestamp(2, Timestamp.from(release.now()));

@@ -85,7 +85,7 @@ class ReleaseFanOutStoreTest {
         rows.instance(pack, other, pack.first());
         List<UUID> instances = instancesOf(pack);
 
-        FanOutBatch batch = store.applyBatch(release, ApplyMode.IMMEDIATE, null, null, 10, NOW);
+        FanOutBatch batch = store.applyBatch(release, ApplyMode.IMMEDIATE, null, null, 10, null, NOW);
 
         assertEquals(new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(4), true, 5, 0), batch);
         List<Outcome> ledger = rows.ledger(release);
@@ -107,15 +107,15 @@ class ReleaseFanOutStoreTest {
         UUID release = rows.release(pack.id(), 2, "IN_PROGRESS");
         List<UUID> instances = rows.instances(pack, pack.first(), 5);
 
-        FanOutBatch first = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 2, NOW);
+        FanOutBatch first = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 2, null, NOW);
         assertEquals(new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(1), false, 2, 0), first);
         assertEquals(instances.subList(0, 2), appliedInstances(release));
 
-        FanOutBatch second = store.applyBatch(release, ApplyMode.AUTOMATIC, first.after(), null, 2, NOW);
+        FanOutBatch second = store.applyBatch(release, ApplyMode.AUTOMATIC, first.after(), null, 2, null, NOW);
         assertEquals(new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(3), false, 2, 0), second);
-        FanOutBatch third = store.applyBatch(release, ApplyMode.AUTOMATIC, second.after(), null, 2, NOW);
+        FanOutBatch third = store.applyBatch(release, ApplyMode.AUTOMATIC, second.after(), null, 2, null, NOW);
         assertEquals(new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(4), true, 1, 0), third);
-        FanOutBatch beyond = store.applyBatch(release, ApplyMode.AUTOMATIC, third.after(), null, 2, NOW);
+        FanOutBatch beyond = store.applyBatch(release, ApplyMode.AUTOMATIC, third.after(), null, 2, null, NOW);
         assertEquals(new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(4), true, 0, 0), beyond);
 
         assertEquals(instances, appliedInstances(release));
@@ -130,13 +130,13 @@ class ReleaseFanOutStoreTest {
         List<UUID> instances = rows.instances(pack, pack.first(), 4);
         rows.value(instances.get(0), "apiKey");
         rows.value(instances.get(2), "apiKey");
-        store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW);
+        store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, null, NOW);
         List<Outcome> ledger = rows.ledger(release);
         Map<UUID, UUID> installed = rows.installed(pack.id());
 
-        FanOutBatch rerun = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, LATER);
+        FanOutBatch rerun = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, null, LATER);
         rows.value(instances.get(1), "apiKey");
-        FanOutBatch afterTheFix = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, LATER);
+        FanOutBatch afterTheFix = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, null, LATER);
 
         assertEquals(new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(3), true, 0, 0), rerun);
         assertEquals(rerun, afterTheFix, "a FAILED outcome is final for the release");
@@ -166,7 +166,7 @@ class ReleaseFanOutStoreTest {
             List<UUID> laneInstances = new ArrayList<>();
             FanOutBatch batch;
             do {
-                batch = store.applyBatch(release, ApplyMode.AUTOMATIC, after, upTo, 4, NOW);
+                batch = store.applyBatch(release, ApplyMode.AUTOMATIC, after, upTo, 4, null, NOW);
                 laneInstances.addAll(appliedInstances(release).stream()
                         .filter(id -> !handled.contains(id) && !laneInstances.contains(id))
                         .toList());
@@ -209,7 +209,7 @@ class ReleaseFanOutStoreTest {
 
         assertEquals(
                 new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(1), true, 1, 1),
-                store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW));
+                store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, null, NOW));
         List<Outcome> ledger = rows.ledger(release);
         assertEquals("APPLIED", ledger.get(0).status());
         assertTrue(ledger.get(1).reason().startsWith("required extension 'region' has"), ledger.get(1)::reason);
@@ -227,7 +227,7 @@ class ReleaseFanOutStoreTest {
         UUID instance = rows.instance(pack, pack.first());
         rows.value(instance, "key02");
 
-        store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW);
+        store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, null, NOW);
 
         assertEquals(
                 "required extensions 'key01', 'key03', 'key04', 'key05', 'key06', 'key07', 'key08', 'key09', 'key10',"
@@ -247,7 +247,7 @@ class ReleaseFanOutStoreTest {
         rows.value(instances.get(0), "secretToken");
         rows.value(instances.get(1), "secretToken");
 
-        FanOutBatch batch = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW);
+        FanOutBatch batch = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, null, NOW);
 
         assertEquals(new FanOutBatch(ReleaseStatus.IN_PROGRESS, instances.get(2), true, 1, 2), batch);
         assertEquals(
@@ -290,7 +290,7 @@ class ReleaseFanOutStoreTest {
         UUID newer = rows.instance(pack, third);
         rows.exec("UPDATE releases SET status = 'IN_PROGRESS' WHERE id = ?", second);
 
-        FanOutBatch batch = store.applyBatch(second, ApplyMode.IMMEDIATE, null, null, 10, NOW);
+        FanOutBatch batch = store.applyBatch(second, ApplyMode.IMMEDIATE, null, null, 10, null, NOW);
 
         assertEquals(new FanOutBatch(ReleaseStatus.IN_PROGRESS, maxOf(older, newer), true, 1, 0), batch);
         assertEquals(List.of(older), appliedInstances(second));
@@ -313,7 +313,7 @@ class ReleaseFanOutStoreTest {
                 pack.account(),
                 ReleaseRows.BEFORE);
 
-        FanOutBatch batch = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW);
+        FanOutBatch batch = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, null, NOW);
 
         assertEquals(0, batch.applied());
         assertEquals(0, batch.failed());
@@ -332,7 +332,7 @@ class ReleaseFanOutStoreTest {
             UUID release = rows.release(pack.id(), 2, status);
             UUID instance = rows.instance(pack, pack.first());
 
-            FanOutBatch batch = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW);
+            FanOutBatch batch = store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, null, NOW);
 
             assertEquals(new FanOutBatch(ReleaseStatus.valueOf(status), null, false, 0, 0), batch);
             assertEquals(List.of(), rows.ledger(release));
@@ -343,7 +343,7 @@ class ReleaseFanOutStoreTest {
         UUID instance = rows.instance(deleted, deleted.first());
         rows.exec("UPDATE integration_packs SET deleted_at = ? WHERE id = ?", NOW, deleted.id());
 
-        FanOutBatch batch = store.applyBatch(release, ApplyMode.AUTOMATIC, instance, null, 10, NOW);
+        FanOutBatch batch = store.applyBatch(release, ApplyMode.AUTOMATIC, instance, null, 10, null, NOW);
 
         assertEquals(new FanOutBatch(ReleaseStatus.CANCELLED, instance, false, 0, 0), batch);
         assertEquals(List.of(), rows.ledger(release));
@@ -362,7 +362,7 @@ class ReleaseFanOutStoreTest {
             new ReleaseRows(api).exec("UPDATE releases SET status = 'SUPERSEDED' WHERE id = ?", release);
 
             Future<FanOutBatch> batch =
-                    executor.submit(() -> store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, NOW));
+                    executor.submit(() -> store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 10, null, NOW));
             awaitLockWait();
             api.commit();
 
@@ -393,7 +393,7 @@ class ReleaseFanOutStoreTest {
                 UUID after = from;
                 FanOutBatch batch;
                 do {
-                    batch = store.applyBatch(release, ApplyMode.AUTOMATIC, after, upTo, 3, NOW);
+                    batch = store.applyBatch(release, ApplyMode.AUTOMATIC, after, upTo, 3, null, NOW);
                     after = batch.after();
                 } while (!batch.exhausted());
                 return null;
@@ -428,7 +428,7 @@ class ReleaseFanOutStoreTest {
             ApplyRequestedResult beside = store.applyRequested(release, 10, NOW);
 
             assertEquals(
-                    new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 2, 0, false),
+                    new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 2, 0, false, ReleaseRows.WINDOW_START),
                     beside,
                     "the others, without waiting; nothing is left that no drain holds");
             assertEquals(List.of(instances.get(0)), rows.requests(release));
@@ -436,7 +436,7 @@ class ReleaseFanOutStoreTest {
         }
 
         assertEquals(
-                new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 1, 0, false),
+                new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 1, 0, false, ReleaseRows.WINDOW_START),
                 store.applyRequested(release, 10, LATER));
         assertEquals(sorted(instances.toArray(UUID[]::new)), appliedInstances(release));
         assertEquals(new Counters(3, 0, 0), rows.counters(release));
@@ -458,7 +458,7 @@ class ReleaseFanOutStoreTest {
 
         ApplyRequestedResult first = store.applyRequested(release, 2, NOW);
 
-        assertEquals(new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 1, 1, true), first);
+        assertEquals(new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 1, 1, true, ReleaseRows.WINDOW_START), first);
         assertEquals(
                 List.of(new Outcome(instances.get(2), pack.account(), "APPLIED", "MANUAL", NOW, null, NOW)),
                 rows.ledger(release),
@@ -471,7 +471,7 @@ class ReleaseFanOutStoreTest {
         rows.request(release, instances.get(2), 5);
         ApplyRequestedResult second = store.applyRequested(release, 10, LATER);
 
-        assertEquals(new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 1, 0, false), second);
+        assertEquals(new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 1, 0, false, ReleaseRows.WINDOW_START), second);
         assertEquals(List.of(instances.get(0), instances.get(2)), appliedInstances(release));
         assertEquals(release, rows.installed(pack.id()).get(instances.get(0)));
         assertEquals(LATER, rows.updatedAt(instances.get(0)));
@@ -479,7 +479,7 @@ class ReleaseFanOutStoreTest {
         assertEquals(List.of(), rows.requests(release));
         assertEquals(new Counters(2, 0, 0), rows.counters(release));
         assertEquals(
-                new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 0, 0, false),
+                new ApplyRequestedResult(ReleaseStatus.SCHEDULED, 0, 0, false, ReleaseRows.WINDOW_START),
                 store.applyRequested(release, 10, LATER));
     }
 
@@ -492,7 +492,7 @@ class ReleaseFanOutStoreTest {
             rows.request(release, instance, 1);
 
             assertEquals(
-                    new ApplyRequestedResult(ReleaseStatus.valueOf(status), 0, 0, false),
+                    new ApplyRequestedResult(ReleaseStatus.valueOf(status), 0, 0, false, null),
                     store.applyRequested(release, 10, NOW));
             assertEquals(List.of(), rows.ledger(release));
             assertEquals(List.of(instance), rows.requests(release));
@@ -502,7 +502,8 @@ class ReleaseFanOutStoreTest {
         rows.request(release, rows.instance(deleted, deleted.first()), 1);
         rows.exec("UPDATE integration_packs SET deleted_at = ? WHERE id = ?", NOW, deleted.id());
         assertEquals(
-                new ApplyRequestedResult(ReleaseStatus.CANCELLED, 0, 0, false), store.applyRequested(release, 10, NOW));
+                new ApplyRequestedResult(ReleaseStatus.CANCELLED, 0, 0, false, ReleaseRows.WINDOW_START),
+                store.applyRequested(release, 10, NOW));
         assertEquals(List.of(), rows.ledger(release));
     }
 
@@ -533,7 +534,7 @@ class ReleaseFanOutStoreTest {
                 UUID after = null;
                 FanOutBatch batch;
                 do {
-                    batch = store.applyBatch(release, ApplyMode.AUTOMATIC, after, null, 4, NOW);
+                    batch = store.applyBatch(release, ApplyMode.AUTOMATIC, after, null, 4, null, NOW);
                     after = batch.status() == ReleaseStatus.SCHEDULED ? null : batch.after();
                 } while (!batch.exhausted());
                 return null;
@@ -559,11 +560,11 @@ class ReleaseFanOutStoreTest {
         Pack pack = rows.pack();
         UUID release = rows.release(pack.id(), 2, "SCHEDULED");
 
-        assertEquals(new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true), store.openRelease(release, NOW));
+        assertEquals(new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true, null), store.openRelease(release, NOW));
         assertEquals(new Lifecycle("IN_PROGRESS", NOW, null), rows.lifecycle(release));
         assertEquals(release, rows.currentRelease(pack.id()));
 
-        assertEquals(new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true), store.openRelease(release, LATER));
+        assertEquals(new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true, null), store.openRelease(release, LATER));
         assertEquals(new Lifecycle("IN_PROGRESS", NOW, null), rows.lifecycle(release), "started once");
     }
 
@@ -573,7 +574,7 @@ class ReleaseFanOutStoreTest {
         UUID release = rows.release(pack.id(), 2, "IN_PROGRESS");
         rows.exec("UPDATE integration_packs SET current_release_id = ? WHERE id = ?", release, pack.id());
 
-        assertEquals(new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true), store.openRelease(release, NOW));
+        assertEquals(new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true, null), store.openRelease(release, NOW));
         assertEquals(new Lifecycle("IN_PROGRESS", NOW, null), rows.lifecycle(release));
         assertEquals(release, rows.currentRelease(pack.id()));
     }
@@ -585,7 +586,7 @@ class ReleaseFanOutStoreTest {
         UUID third = rows.release(pack.id(), 3, "RELEASED");
         rows.exec("UPDATE integration_packs SET current_release_id = ? WHERE id = ?", third, pack.id());
 
-        assertEquals(new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true), store.openRelease(second, NOW));
+        assertEquals(new OpenReleaseResult(ReleaseStatus.IN_PROGRESS, true, null), store.openRelease(second, NOW));
 
         assertEquals(third, rows.currentRelease(pack.id()));
     }
@@ -596,7 +597,8 @@ class ReleaseFanOutStoreTest {
             Pack pack = rows.pack();
             UUID release = rows.release(pack.id(), 2, status);
 
-            assertEquals(new OpenReleaseResult(ReleaseStatus.valueOf(status), false), store.openRelease(release, NOW));
+            assertEquals(
+                    new OpenReleaseResult(ReleaseStatus.valueOf(status), false, null), store.openRelease(release, NOW));
             assertEquals(new Lifecycle(status, null, null), rows.lifecycle(release));
             assertEquals(pack.first(), rows.currentRelease(pack.id()));
         }
@@ -608,7 +610,7 @@ class ReleaseFanOutStoreTest {
         UUID release = rows.release(pack.id(), 2, "SCHEDULED");
         rows.exec("UPDATE integration_packs SET deleted_at = ? WHERE id = ?", NOW, pack.id());
 
-        assertEquals(new OpenReleaseResult(ReleaseStatus.CANCELLED, false), store.openRelease(release, NOW));
+        assertEquals(new OpenReleaseResult(ReleaseStatus.CANCELLED, false, null), store.openRelease(release, NOW));
         assertEquals(new Lifecycle("CANCELLED", null, NOW), rows.lifecycle(release));
         assertEquals(pack.first(), rows.currentRelease(pack.id()));
     }
@@ -644,7 +646,7 @@ class ReleaseFanOutStoreTest {
             rows.request(release, instances.get(1), 1);
             rows.request(release, instances.get(4), 2);
 
-            store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 3, NOW);
+            store.applyBatch(release, ApplyMode.AUTOMATIC, null, null, 3, null, NOW);
             assertEquals(
                     Set.of(instances.get(1).toString()),
                     notified(listening, 1),
@@ -754,7 +756,7 @@ class ReleaseFanOutStoreTest {
         assertThrows(ReleaseNotFoundException.class, () -> store.partition(missing, 4));
         assertThrows(
                 ReleaseNotFoundException.class,
-                () -> store.applyBatch(missing, ApplyMode.AUTOMATIC, null, null, 10, NOW));
+                () -> store.applyBatch(missing, ApplyMode.AUTOMATIC, null, null, 10, null, NOW));
         assertThrows(ReleaseNotFoundException.class, () -> store.completeRelease(missing, NOW));
     }
 

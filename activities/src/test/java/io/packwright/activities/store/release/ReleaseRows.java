@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -23,6 +24,9 @@ import java.util.UUID;
  * requests; the ledger, the counters and the instances' releases.
  */
 public final class ReleaseRows {
+
+    /** The window start of every scheduled release these rows write: before the stores' tests' NOW. */
+    public static final Instant WINDOW_START = Instant.parse("2030-01-02T00:00:00Z");
 
     /** When the fixtures were created: earlier than any time a test applies at. */
     public static final Instant BEFORE = Instant.parse("2029-12-01T00:00:00Z");
@@ -126,9 +130,9 @@ public final class ReleaseRows {
                 partner,
                 number,
                 scheduled ? "RELEASE_ON_SPECIFIED_DATE" : "IMMEDIATELY",
-                scheduled ? LocalDate.parse("2030-02-01") : null,
-                scheduled ? Instant.parse("2030-02-01T00:00:00Z") : null,
-                scheduled ? Instant.parse("2030-02-01T01:00:00Z") : null,
+                scheduled ? LocalDate.parse("2030-01-02") : null,
+                scheduled ? WINDOW_START : null,
+                scheduled ? WINDOW_START.plus(Duration.ofHours(1)) : null,
                 status,
                 "integration-pack-" + pack + "-release-" + number,
                 BEFORE);
