@@ -178,17 +178,38 @@ class ReleasePreviewApiTest extends CatalogApiTestBase {
         assertTrue(((String) missingBlockers.get(0).get("detail")).contains("has no release 7"));
         assertEquals(1, count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'"));
 
-        // a staged rollout is refused, not ignored: it is not available yet
-        Map<String, Object> staged =
-                obj("releaseSchedule", "IMMEDIATELY", "rollout", obj("waves", List.of(obj("percent", 10))));
+        // a rollout that creating would refuse is a blocker; a valid one splits the instances into its waves
+        Map<String, Object> invalidRollout = obj(
+                "releaseSchedule",
+                "IMMEDIATELY",
+                "rollout",
+                obj("waves", List.of(obj("percent", 50), obj("percent", 10))));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> stagedBlockers =
-                (List<Map<String, Object>>) preview(partner, staged).get("blockers");
+                (List<Map<String, Object>>) preview(partner, invalidRollout).get("blockers");
         assertEquals(400, stagedBlockers.get(0).get("status"));
-        assertTrue(((String) stagedBlockers.get(0).get("detail")).contains("'rollout' is not available yet"));
+        assertTrue(((String) stagedBlockers.get(0).get("detail")).contains("rollout.waves[1].percent"));
+        ApiResponse staged = preview(
+                partner,
+                obj(
+                        "releaseSchedule",
+                        "IMMEDIATELY",
+                        "rollout",
+                        obj("waves", List.of(obj("percent", 50), obj("percent", 100)))));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> waves = (List<Map<String, Object>>) staged.get("waves");
+        assertEquals(
+                List.of("50%", "100%"), waves.stream().map(w -> w.get("target")).toList());
+        assertEquals(
+                ((Number) staged.get("instances")).longValue(),
+                waves.stream()
+                        .mapToLong(w -> ((Number) w.get("instances")).longValue())
+                        .sum(),
+                "the waves split the instances");
         fixtures.pkg(partner, orders, "1.1", true);
         ApiResponse refused = assertProblem(
-                400, api.post("/api/v1/integration-packs/" + pack + "/releases", Tokens.account(partner), staged));
+                400,
+                api.post("/api/v1/integration-packs/" + pack + "/releases", Tokens.account(partner), invalidRollout));
         assertTrue(refused.toString().contains("rollout"), refused::toString);
         assertEquals(1, count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'"));
     }

@@ -455,6 +455,7 @@ class SecretSweepTest {
                         scheduled ? Instant.parse("2030-03-01T01:00:00Z") : null,
                         null,
                         null,
+                        null,
                         NOW)));
         return id;
     }

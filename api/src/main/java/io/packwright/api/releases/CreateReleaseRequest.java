@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.api.validation.TextRules;
 import io.packwright.workflows.release.ReleaseSchedule;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -21,8 +22,7 @@ import java.time.LocalDate;
  * @param contentOf rollback as a new release: the number of an earlier release of the pack whose
  *     packages the new release (the next number) holds exactly, whatever the pack's members are
  *     now; allowed when that content differs from the newest release's
- * @param rollout a staged rollout: not available yet, so refused ({@code 400}) rather than ignored
- *     (a release that ignored it would reach the whole install base at once)
+ * @param rollout a staged rollout; absent to apply the release to the whole install base at once
  */
 @Serdeable
 public record CreateReleaseRequest(
@@ -34,4 +34,4 @@ public record CreateReleaseRequest(
 
         @Nullable @Min(1) Integer contentOf,
 
-        @Nullable Object rollout) {}
+        @Nullable @Valid RolloutRequest rollout) {}

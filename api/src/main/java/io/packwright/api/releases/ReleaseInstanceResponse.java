@@ -14,7 +14,8 @@ import java.util.UUID;
  *
  * @param integrationPackInstanceId the instance
  * @param accountId its managed account
- * @param status {@code APPLIED}, {@code FAILED} or {@code PENDING}
+ * @param status {@code APPLIED}, {@code FAILED}, {@code REVERTED} (put back on the release it ran before by a
+ *     cancel or an abort) or {@code PENDING}
  * @param mode {@code MANUAL}, {@code AUTOMATIC} or {@code IMMEDIATE} when applied, else {@code null}
  * @param appliedAt when it was applied
  * @param failureReason why the instance could not take the release

@@ -27,8 +27,8 @@ import java.util.UUID;
  * @param failureReasons the largest groups of failing instances by the keys they miss, at most
  *     {@link #FAILURE_GROUPS_SHOWN}
  * @param failureReasonCount how many such groups there are in all
- * @param waves how the fan-out would split the instances; one wave of all of them (staged rollouts
- *     are not available yet)
+ * @param waves how the fan-out would split the instances: the waves of its {@code rollout}, or one wave
+ *     of all of them
  * @param blockers the errors that creating this release would answer now, in the order it checks
  *     them (it answers the first); empty when it would be accepted
  */
@@ -85,8 +85,9 @@ public record ReleasePreviewResponse(
     /**
      * A wave of the fan-out.
      *
-     * @param target which instances it takes: {@code 100%} for the whole install base
-     * @param instances how many instances that is now
+     * @param target which instances it takes: {@code 100%} for the whole install base, {@code N%} for a
+     *     cumulative share, {@code accountGroup:<id>} for the accounts of an account group
+     * @param instances how many instances of its own (without the earlier waves') that is now
      */
     @Serdeable
     public record Wave(String target, long instances) {}
@@ -105,6 +106,7 @@ public record ReleasePreviewResponse(
             List<ReleaseRecord.Component> next,
             @Nullable ReleaseWindow window,
             ReleasePreviewStore.Reach reach,
+            List<Wave> waves,
             List<ApiException> blockers) {
         Map<UUID, ReleaseRecord.Component> before = new LinkedHashMap<>();
         current.forEach(component -> before.put(component.componentId(), component));
@@ -145,7 +147,7 @@ public record ReleasePreviewResponse(
                                 new FailureReason(group.missingKeys(), group.missingKeyCount(), group.instances()))
                         .toList(),
                 reach.groupCount(),
-                List.of(new Wave("100%", reach.instances())),
+                waves,
                 blockers.stream()
                         .map(blocker -> new Blocker(blocker.status().getCode(), blocker.detail()))
                         .toList());

@@ -3,6 +3,7 @@ package io.packwright.api.releases;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.activities.store.release.ReleaseRecord;
+import io.packwright.activities.store.release.ReleaseRollout;
 import io.packwright.activities.store.release.ReleaseStore;
 import io.packwright.api.paging.JsonBytes;
 import io.packwright.workflows.release.ReleaseSchedule;
@@ -22,8 +23,8 @@ import java.util.UUID;
  * @param releaseOnDate the scheduled day, for scheduled releases
  * @param windowStart start of {@code releaseOnDate} in the partner's time zone, as a UTC instant
  * @param windowEnd one hour after {@code windowStart}
- * @param status {@code SCHEDULED}, {@code IN_PROGRESS}, {@code RELEASED}, {@code SUPERSEDED} or
- *     {@code CANCELLED}
+ * @param status {@code SCHEDULED}, {@code IN_PROGRESS}, {@code PAUSED}, {@code RELEASED}, {@code
+ *     SUPERSEDED}, {@code CANCELLED} or {@code ABORTED}
  * @param releaseNotes the partner's notes
  * @param createdAt when it was created
  * @param startedAt when it became the pack's current release and started being applied
@@ -33,6 +34,10 @@ import java.util.UUID;
  * @param contentOf for a rollback ({@code "contentOf"} at creation), the number of the earlier release
  *     whose packages it holds; {@code null} for a release of the pack's newest packages
  * @param progress how far it got
+ * @param statusReason why it is {@code PAUSED}, {@code CANCELLED} or {@code ABORTED}, when a reason was
+ *     given (the partner's, or the failure gate's); {@code null} otherwise
+ * @param rollout its staged rollout and how far each wave got; {@code null} when it is applied to the
+ *     whole install base at once
  */
 @Serdeable
 public record ReleaseResponse(
@@ -51,10 +56,12 @@ public record ReleaseResponse(
         List<Component> components,
         String workflowId,
         @Nullable Integer contentOf,
-        Progress progress) {
+        Progress progress,
+        @Nullable String statusReason,
+        @Nullable Rollout rollout) {
 
-    // the fields without notes and components, with room for long counts
-    private static final int FIXED_BYTES = 800;
+    // the fields without notes and components, with room for long counts, a reason and ten waves
+    private static final int FIXED_BYTES = 4_000;
     // one component without its name, type and version
     private static final int COMPONENT_BYTES = 200;
 
@@ -102,8 +109,81 @@ public record ReleaseResponse(
                         release.failed(),
                         release.remaining(),
                         release.deployed(),
-                        release.deploymentFailed()));
+                        release.deploymentFailed()),
+                release.statusReason(),
+                Rollout.of(release.status(), release.statusReason(), release.rollout()));
     }
+
+    /**
+     * A staged rollout.
+     *
+     * @param waves its waves in order
+     * @param currentWave the index (from 0) of the first wave that is not {@code DONE}; {@code null}
+     *     once every wave is done, or when the release ended before
+     * @param pausedReason why the release is {@code PAUSED} (the partner's reason, or the failure
+     *     gate's); {@code null} when it is not paused
+     * @param soakMinutes the soak after each wave but the last
+     * @param maxFailedPercent the failed share of a wave above which the release pauses
+     */
+    @Serdeable
+    public record Rollout(
+            List<Wave> waves,
+            @Nullable Integer currentWave,
+            @Nullable String pausedReason,
+            int soakMinutes,
+            int maxFailedPercent) {
+
+        static Rollout of(ReleaseStatus status, @Nullable String reason, @Nullable ReleaseRollout rollout) {
+            if (rollout == null) {
+                return null;
+            }
+            List<Wave> waves = rollout.waves().stream()
+                    .map(wave -> new Wave(
+                            Rollouts.target(wave.target()),
+                            wave.instances(),
+                            wave.applied(),
+                            wave.failed(),
+                            wave.state(),
+                            wave.soakUntil()))
+                    .toList();
+            Integer current = null;
+            if (status.isOpen()) {
+                for (int index = 0; index < waves.size(); index++) {
+                    if (waves.get(index).state() != ReleaseRollout.WaveState.DONE) {
+                        current = index;
+                        break;
+                    }
+                }
+            }
+            return new Rollout(
+                    waves,
+                    current,
+                    status == ReleaseStatus.PAUSED ? reason : null,
+                    rollout.soakMinutes(),
+                    rollout.maxFailedPercent());
+        }
+    }
+
+    /**
+     * One wave of a staged rollout.
+     *
+     * @param target which instances it takes: {@code N%} (a cumulative share of the install base, by a
+     *     stable hash of the account id) or {@code accountGroup:<id>}; the last wave takes everyone left
+     * @param instances its own instances (without the earlier waves'), counted when the release opened
+     *     and again when the wave started
+     * @param applied its instances that took the release
+     * @param failed its instances that could not (see the ledger for why)
+     * @param state {@code PENDING}, {@code APPLYING}, {@code SOAKING} or {@code DONE}
+     * @param soakUntil when its soak ends, while it soaks
+     */
+    @Serdeable
+    public record Wave(
+            String target,
+            long instances,
+            long applied,
+            long failed,
+            ReleaseRollout.WaveState state,
+            @Nullable Instant soakUntil) {}
 
     /**
      * A component of the release, with the package it froze.

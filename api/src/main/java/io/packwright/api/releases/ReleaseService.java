@@ -5,6 +5,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.packwright.activities.store.CappedList;
 import io.packwright.activities.store.Ids;
+import io.packwright.activities.store.group.AccountGroupRepository;
 import io.packwright.activities.store.pack.IntegrationPackRepository;
 import io.packwright.activities.store.pack.IntegrationPackStore;
 import io.packwright.activities.store.pack.PackSummary;
@@ -49,6 +50,7 @@ class ReleaseService {
     private final Clock clock;
     private final DeploymentRepository deploymentReports;
     private final ReleasePreviewStore previews;
+    private final AccountGroupRepository groups;
 
     ReleaseService(
             IntegrationPackRepository packs,
@@ -57,8 +59,10 @@ class ReleaseService {
             ApplicationEventPublisher<ReleaseCreated> events,
             DeploymentRepository deploymentReports,
             ReleasePreviewStore previews,
+            AccountGroupRepository groups,
             Tenancy tenancy,
             Clock clock) {
+        this.groups = groups;
         this.deploymentReports = deploymentReports;
         this.previews = previews;
         this.packs = packs;
@@ -81,6 +85,7 @@ class ReleaseService {
         Instant now = clock.instant();
         ReleaseWindow window = window(request, ZoneId.of(caller.account().timeZone()), now);
         packs.lockLive(packId, partner).orElseThrow(() -> IntegrationPacks.notFound(packId));
+        NewRelease.Rollout rollout = rollout(partner, request);
         PackSummary pack = summaries.findSummary(partner, packId).orElseThrow(() -> IntegrationPacks.notFound(packId));
         List<ApiException> blockers = blockers(packId, pack, request);
         if (!blockers.isEmpty()) {
@@ -96,6 +101,7 @@ class ReleaseService {
                 window == null ? null : window.end(),
                 request.releaseNotes(),
                 request.contentOf(),
+                rollout,
                 now));
         events.publishEvent(new ReleaseCreated(created));
         ReleaseRecord release = releases.find(partner, id).orElseThrow();
@@ -119,6 +125,12 @@ class ReleaseService {
         } catch (ApiException invalid) {
             blockers.add(invalid);
         }
+        NewRelease.Rollout rollout = null;
+        try {
+            rollout = rollout(partner, request);
+        } catch (ApiException invalid) {
+            blockers.add(invalid);
+        }
         blockers.addAll(blockers(packId, pack, request));
         boolean rollbackTargetExists = request.contentOf() == null
                 || releases.rollbackSource(packId, request.contentOf()).exists();
@@ -131,7 +143,10 @@ class ReleaseService {
                 content.stream().map(ReleaseRecord.Component::packageId).toList(),
                 ReleasePreviewResponse.FAILURE_GROUPS_SHOWN,
                 ReleasePreviewResponse.MISSING_KEYS_SHOWN);
-        return ReleasePreviewResponse.of(current, content, window, reach, blockers);
+        List<ReleasePreviewResponse.Wave> waves = rollout == null
+                ? List.of(new ReleasePreviewResponse.Wave("100%", reach.instances()))
+                : waves(packId, rollout);
+        return ReleasePreviewResponse.of(current, content, window, reach, waves, blockers);
     }
 
     /**
@@ -151,18 +166,31 @@ class ReleaseService {
         return ReleaseWindow.of("releaseOnDate", request.releaseOnDate(), zone, now);
     }
 
+    /** The staged rollout the request asks for, checked ({@code 400}); {@code null} when it asks for none. */
+    private NewRelease.Rollout rollout(UUID partner, CreateReleaseRequest request) {
+        return Rollouts.check(
+                request.rollout(),
+                request.releaseSchedule(),
+                group -> groups.findOwned(group, partner).isPresent());
+    }
+
+    /** How the rollout's waves would split the pack's instances now. */
+    private List<ReleasePreviewResponse.Wave> waves(UUID packId, NewRelease.Rollout rollout) {
+        List<Long> counts = previews.waveInstances(packId, rollout.waves());
+        List<ReleasePreviewResponse.Wave> waves = new ArrayList<>();
+        for (int wave = 0; wave < counts.size(); wave++) {
+            waves.add(new ReleasePreviewResponse.Wave(
+                    Rollouts.target(rollout.waves().get(wave)), counts.get(wave)));
+        }
+        return waves;
+    }
+
     /**
      * The errors that creating {@code request} for the pack would answer now, in the order {@link
      * #create} checks them (it answers the first): its content, then the pack's pending release.
      */
     private List<ApiException> blockers(UUID packId, PackSummary pack, CreateReleaseRequest request) {
         List<ApiException> blockers = new ArrayList<>();
-        if (request.rollout() != null) {
-            blockers.add(ApiException.invalidField(
-                    "rollout",
-                    "is not available yet: staged rollouts are not supported by this version; release without"
-                            + " rollout to reach the whole install base"));
-        }
         (request.contentOf() != null ? rollbackBlocker(packId, request.contentOf()) : contentBlocker(packId, pack))
                 .ifPresent(blockers::add);
         if (request.releaseSchedule() == ReleaseSchedule.RELEASE_ON_SPECIFIED_DATE && pack.pending() != null) {

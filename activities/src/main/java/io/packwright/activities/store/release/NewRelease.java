@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.packwright.workflows.release.ReleaseSchedule;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -18,6 +19,7 @@ import java.util.UUID;
  * @param releaseNotes the partner's notes
  * @param contentOf the number of the pack's earlier release whose packages this one holds (a
  *     rollback); {@code null} for the newest shareable packages of the pack's members
+ * @param rollout its staged rollout; {@code null} to apply it to the whole install base at once
  * @param now the creation time
  */
 public record NewRelease(
@@ -29,4 +31,20 @@ public record NewRelease(
         @Nullable Instant windowEnd,
         @Nullable String releaseNotes,
         @Nullable Integer contentOf,
-        Instant now) {}
+        @Nullable Rollout rollout,
+        Instant now) {
+
+    /**
+     * A staged rollout as asked for (already checked).
+     *
+     * @param waves the waves' targets, in order
+     * @param soakMinutes the soak after each wave but the last
+     * @param maxFailedPercent the failure gate
+     */
+    public record Rollout(List<WaveTarget> waves, int soakMinutes, int maxFailedPercent) {
+
+        public Rollout {
+            waves = List.copyOf(waves);
+        }
+    }
+}

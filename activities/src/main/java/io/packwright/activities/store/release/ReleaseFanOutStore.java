@@ -176,7 +176,7 @@ public class ReleaseFanOutStore {
             SELECT count(*) FROM (SELECT pg_notify(?, integration_pack_instance_id::text) FROM handled) notified""";
 
     /** Removes every apply request of release {@code ?} and notifies each removed request's instance. */
-    private static final String DROP_REQUESTS = """
+    static final String DROP_REQUESTS = """
             WITH dropped AS (
                 DELETE FROM release_apply_requests WHERE release_id = ?
                 RETURNING integration_pack_instance_id)
@@ -590,7 +590,7 @@ public class ReleaseFanOutStore {
                 return new WaveState(status, null);
             }
             update("""
-                    UPDATE release_waves SET state = 'SOAKING', soak_until = ? + make_interval(mins => ?)
+                    UPDATE release_waves SET state = 'SOAKING', soak_until = ?::timestamptz + make_interval(mins => ?::integer)
                     WHERE release_id = ? AND wave = ? AND state IN ('PENDING', 'APPLYING')""", Timestamp.from(now), gate.soakMinutes(), releaseId, wave);
             List<Instant> soak = instants(
                     "SELECT soak_until FROM release_waves WHERE release_id = ? AND wave = ? AND state = 'SOAKING'",

@@ -99,6 +99,43 @@ public class ReleasePreviewStore {
         });
     }
 
+    /**
+     * How a staged rollout with {@code waves} would split the pack's instances now: per wave, its own
+     * instances (the first wave that takes an instance has it; the last takes the rest). One scan of
+     * the pack's instances.
+     */
+    public List<Long> waveInstances(UUID packId, List<WaveTarget> waves) {
+        StringBuilder wave = new StringBuilder("CASE");
+        List<Object> parameters = new ArrayList<>();
+        for (int index = 0; index < waves.size() - 1; index++) {
+            WaveFilter through = WaveFilter.upTo(waves, index);
+            wave.append(" WHEN ").append(WaveFilter.MEMBER).append(" THEN ").append(index);
+            parameters.add(through.maxPercent());
+            parameters.add(through.groupIds());
+        }
+        wave.append(" ELSE ").append(waves.size() - 1).append(" END");
+        parameters.add(packId);
+        String sql = "SELECT wave, count(*) AS instances FROM (SELECT " + wave
+                + " AS wave FROM integration_pack_instances i WHERE i.integration_pack_id = ?) waves GROUP BY wave";
+        return jdbc.prepareStatement(sql, statement -> {
+            for (int i = 0; i < parameters.size(); i++) {
+                if (parameters.get(i) instanceof List<?> ids) {
+                    statement.setArray(i + 1, statement.getConnection().createArrayOf("uuid", ids.toArray()));
+                } else {
+                    statement.setObject(i + 1, parameters.get(i));
+                }
+            }
+            Long[] counts = new Long[waves.size()];
+            Arrays.fill(counts, 0L);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    counts[rows.getInt("wave")] = rows.getLong("instances");
+                }
+            }
+            return List.of(counts);
+        });
+    }
+
     /** The content of the pack's current release, ordered by component name; empty before its first release. */
     public List<ReleaseRecord.Component> currentContent(UUID packId) {
         return jdbc.prepareStatement("""

@@ -33,6 +33,9 @@ import java.util.UUID;
  * @param remaining instances still waiting for it (0 once it is terminal)
  * @param deployed deployment reports (instance x environment) of runtimes that run it
  * @param deploymentFailed deployment reports of runtimes that failed to deploy it
+ * @param statusReason why it is {@code PAUSED}, {@code CANCELLED} or {@code ABORTED}, when a reason
+ *     was given (the partner's, or its failure gate's)
+ * @param rollout its staged rollout, or {@code null} when it is applied to the whole install base at once
  * @param components its frozen content, by component name
  */
 public record ReleaseRecord(
@@ -58,14 +61,16 @@ public record ReleaseRecord(
         long remaining,
         long deployed,
         long deploymentFailed,
+        @Nullable String statusReason,
+        @Nullable ReleaseRollout rollout,
         List<Component> components) {
 
     public ReleaseRecord {
         components = List.copyOf(components);
     }
 
-    /** This release with {@code content} as its components. */
-    ReleaseRecord withComponents(List<Component> content) {
+    /** This release with {@code content} as its components and {@code staged} as its rollout. */
+    ReleaseRecord withDetails(List<Component> content, @Nullable ReleaseRollout staged) {
         return new ReleaseRecord(
                 id,
                 integrationPackId,
@@ -89,6 +94,8 @@ public record ReleaseRecord(
                 remaining,
                 deployed,
                 deploymentFailed,
+                statusReason,
+                staged,
                 content);
     }
 

@@ -55,6 +55,7 @@ public class ReleaseStore {
             SELECT r.id, r.integration_pack_id, p.name AS pack_name, r.partner_account_id, r.release_number,
                    r.release_schedule, r.release_on_date, r.window_start, r.window_end, r.status, r.release_notes,
                    r.created_at, r.started_at, r.completed_at, r.workflow_id, r.content_of_release_number,
+                   r.status_reason, r.rollout_soak_minutes, r.rollout_max_failed_percent,
                    counts.applied_manually,
                    counts.applied_automatically, counts.failed, counts.deployed, counts.deployment_failed,
                    """ + REMAINING + """
@@ -146,12 +147,14 @@ public class ReleaseStore {
         StartableRelease startable = jdbc.prepareStatement("""
                 WITH pack AS (
                     UPDATE integration_packs SET last_release_number = last_release_number + 1
-                    WHERE id = ? RETURNING id, name, partner_account_id, last_release_number)
+                    WHERE id = ? RETURNING id, name, partner_account_id, last_release_number, current_release_id)
                 INSERT INTO releases (id, integration_pack_id, partner_account_id, release_number, release_schedule,
                                       release_on_date, window_start, window_end, status, release_notes, workflow_id,
-                                      created_at, started_at, content_of_release_number)
+                                      created_at, started_at, content_of_release_number, rollout_soak_minutes,
+                                      rollout_max_failed_percent, previous_current_release_id)
                 SELECT ?, pack.id, pack.partner_account_id, pack.last_release_number, ?, ?, ?, ?, ?, ?,
-                       'integration-pack-' || pack.id || '-release-' || pack.last_release_number, ?, ?, ?
+                       'integration-pack-' || pack.id || '-release-' || pack.last_release_number, ?, ?, ?, ?, ?,
+                       CASE WHEN ? THEN pack.current_release_id END
                 FROM pack
                 RETURNING integration_pack_id, (SELECT name FROM pack) AS pack_name, partner_account_id,
                           release_number, workflow_id""", statement -> {
@@ -166,6 +169,11 @@ public class ReleaseStore {
             statement.setTimestamp(9, Timestamp.from(release.now()));
             statement.setTimestamp(10, immediate ? Timestamp.from(release.now()) : null);
             statement.setObject(11, release.contentOf(), java.sql.Types.INTEGER);
+            NewRelease.Rollout rollout = release.rollout();
+            statement.setObject(12, rollout == null ? null : rollout.soakMinutes(), java.sql.Types.INTEGER);
+            statement.setObject(13, rollout == null ? null : rollout.maxFailedPercent(), java.sql.Types.INTEGER);
+            // an immediate release is current at once: an abort makes the one before it current again
+            statement.setBoolean(14, immediate);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     throw new IllegalStateException("pack " + release.integrationPackId() + " does not exist");
@@ -196,6 +204,9 @@ public class ReleaseStore {
                     bindContent(statement, 2, release.integrationPackId(), release.contentOf());
                     return statement.executeUpdate();
                 });
+        if (release.rollout() != null) {
+            insertWaves(release.id(), release.rollout().waves());
+        }
         // before the release becomes current or supersedes one: what was secret until now decides
         secretSweeps.queueKeysMadeSecretBy(release.id(), release.now());
         List<String> superseded = List.of();
@@ -208,6 +219,21 @@ public class ReleaseStore {
             });
         }
         return new CreatedRelease(startable, status, superseded);
+    }
+
+    private void insertWaves(UUID releaseId, List<WaveTarget> waves) {
+        jdbc.prepareStatement(
+                "INSERT INTO release_waves (release_id, wave, percent, account_group_id) VALUES (?, ?, ?, ?)",
+                statement -> {
+                    for (int wave = 0; wave < waves.size(); wave++) {
+                        statement.setObject(1, releaseId);
+                        statement.setInt(2, wave);
+                        statement.setObject(3, waves.get(wave).percent(), java.sql.Types.INTEGER);
+                        statement.setObject(4, waves.get(wave).accountGroupId());
+                        statement.addBatch();
+                    }
+                    return statement.executeBatch();
+                });
     }
 
     /**
@@ -380,7 +406,7 @@ public class ReleaseStore {
         if (status == LedgerEntry.Status.PENDING && !open) {
             return List.of();
         }
-        if (status == LedgerEntry.Status.APPLIED || status == LedgerEntry.Status.FAILED) {
+        if (status != null && status != LedgerEntry.Status.PENDING) {
             return ledgerEntries(LEDGER_BY_OUTCOME, release.id(), after, status.name(), limit);
         }
         return ledgerEntries(
@@ -459,9 +485,53 @@ public class ReleaseStore {
         }
         Map<UUID, List<ReleaseRecord.Component>> components =
                 components(releases.stream().map(ReleaseRecord::id).toList());
+        Map<UUID, List<ReleaseRollout.Wave>> waves = waves(releases.stream()
+                .filter(r -> r.rollout() != null)
+                .map(ReleaseRecord::id)
+                .toList());
         return releases.stream()
-                .map(r -> r.withComponents(components.get(r.id())))
+                .map(r -> r.withDetails(
+                        components.get(r.id()),
+                        r.rollout() == null
+                                ? null
+                                : new ReleaseRollout(
+                                        r.rollout().soakMinutes(),
+                                        r.rollout().maxFailedPercent(),
+                                        waves.getOrDefault(r.id(), List.of()))))
                 .toList();
+    }
+
+    /** The waves of these staged releases, in order, with their outcomes from the counters of migration V16. */
+    private Map<UUID, List<ReleaseRollout.Wave>> waves(Collection<UUID> releaseIds) {
+        Map<UUID, List<ReleaseRollout.Wave>> waves = new LinkedHashMap<>();
+        if (releaseIds.isEmpty()) {
+            return waves;
+        }
+        jdbc.prepareStatement("""
+                SELECT w.release_id, w.wave, w.percent, w.account_group_id, w.state, w.instances, w.soak_until,
+                       COALESCE(sum(p.applied), 0) AS applied, COALESCE(sum(p.failed), 0) AS failed
+                FROM release_waves w
+                LEFT JOIN release_wave_progress p ON p.release_id = w.release_id AND p.wave = w.wave
+                WHERE w.release_id = ANY (?)
+                GROUP BY w.release_id, w.wave
+                ORDER BY w.release_id, w.wave""", statement -> {
+            statement.setArray(1, statement.getConnection().createArrayOf("uuid", releaseIds.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Integer percent = rows.getObject("percent", Integer.class);
+                    waves.computeIfAbsent(rows.getObject("release_id", UUID.class), id -> new ArrayList<>())
+                            .add(new ReleaseRollout.Wave(
+                                    new WaveTarget(percent, rows.getObject("account_group_id", UUID.class)),
+                                    ReleaseRollout.WaveState.valueOf(rows.getString("state")),
+                                    rows.getLong("instances"),
+                                    rows.getLong("applied"),
+                                    rows.getLong("failed"),
+                                    instant(rows, "soak_until")));
+                }
+            }
+            return null;
+        });
+        return waves;
     }
 
     /**
@@ -522,6 +592,13 @@ public class ReleaseStore {
                         rows.getLong("remaining"),
                         rows.getLong("deployed"),
                         rows.getLong("deployment_failed"),
+                        rows.getString("status_reason"),
+                        rows.getObject("rollout_soak_minutes") == null
+                                ? null
+                                : new ReleaseRollout(
+                                        rows.getInt("rollout_soak_minutes"),
+                                        rows.getInt("rollout_max_failed_percent"),
+                                        List.of()),
                         List.of()));
             }
         }
