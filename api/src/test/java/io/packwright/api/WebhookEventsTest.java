@@ -27,6 +27,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -468,8 +469,8 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
     }
 
     /**
-     * Once the whole class ran: every type of the catalogue arrived somewhere, but those of release
-     * control, which nothing emits yet, and the notice of a disabled endpoint.
+     * Once the whole class ran: every type of the catalogue arrived somewhere, but the notice of a
+     * disabled endpoint.
      */
     @AfterAll
     void everyEmittedTypeOfTheCatalogueWasDelivered() {
@@ -482,10 +483,6 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
         }
         Set<String> emitted = new java.util.TreeSet<>(WebhookEventTypes.ALL);
         emitted.removeAll(List.of(
-                WebhookEventTypes.RELEASE_RESCHEDULED,
-                WebhookEventTypes.RELEASE_PAUSED,
-                WebhookEventTypes.RELEASE_RESUMED,
-                WebhookEventTypes.RELEASE_ABORTED,
                 // written by the delivery activities, not by a change: WebhookDeliveryWorkflowTest
                 WebhookEventTypes.WEBHOOK_ENDPOINT_DISABLED));
         assertEquals(emitted, deliveredTypes);
@@ -620,7 +617,15 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
             for (Map<String, Object> instance : batch.instances()) {
                 String id = (String) instance.get("integrationPackInstanceId");
                 assertEquals(
-                        obj("integrationPackInstanceId", id, "accountId", accountOf.get(id), "mode", "IMMEDIATE"),
+                        obj(
+                                "integrationPackInstanceId",
+                                id,
+                                "accountId",
+                                accountOf.get(id),
+                                "status",
+                                "APPLIED",
+                                "mode",
+                                "IMMEDIATE"),
                         instance);
                 covered.add(id);
             }
@@ -649,8 +654,12 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                                 installed,
                                 "accountId",
                                 world.customer.toString(),
+                                "status",
+                                "FAILED",
                                 "reason",
-                                ledger.get(0).get("failureReason")))),
+                                ledger.get(0).get("failureReason"),
+                                "attempts",
+                                1))),
                 failed.data());
     }
 
@@ -709,6 +718,8 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                                 mine,
                                 "accountId",
                                 world.customer.toString(),
+                                "status",
+                                "APPLIED",
                                 "mode",
                                 "MANUAL"))),
                 testing.get(1).data());
@@ -735,6 +746,8 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                         theirs,
                         "accountId",
                         world.otherCustomer.toString(),
+                        "status",
+                        "APPLIED",
                         "mode",
                         "AUTOMATIC")),
                 events.get(1).instances());
@@ -854,7 +867,7 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                 cancelled,
                 "release.cancelled",
                 world.partner,
-                with(releaseData(cancelledBefore), "status", "CANCELLED", "completedAt", deletedAt));
+                with(releaseData(cancelledBefore), "status", "CANCELLED", "completedAt", deletedAt, "reason", null));
     }
 
     // --- runtimes and executions ---
@@ -1102,6 +1115,8 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
                                 instance,
                                 "accountId",
                                 world.customer.toString(),
+                                "status",
+                                "APPLIED",
                                 "mode",
                                 "AUTOMATIC"))),
                 events.get(0).data());
@@ -1109,6 +1124,125 @@ class WebhookEventsTest extends ReleaseWorkerApiTestBase {
         long again = mark();
         fixtures.exec(upsert, second, instance, world.customer);
         assertEquals(List.of(), eventsSince(world.partner, again), "the outcome did not change");
+    }
+
+    // --- release control ---
+
+    /**
+     * A reschedule, a cancel (its manual apply put back), and a staged release paused in its soak,
+     * resumed and aborted (what it applied put back): each emits its event with its reason, and a
+     * put-back instance is an {@code instances.updated} entry with status {@code REVERTED}.
+     */
+    @Test
+    void releaseControlEmitsRescheduledCancelledPausedResumedAndAborted() {
+        World world = new World("SINGLE");
+        String mine = installSingle(world, world.customer);
+        fixtures.pkg(world.partner, world.component, "2.0", true);
+        ZoneId zone = ZoneId.of("Europe/Berlin");
+
+        long before = mark();
+        String scheduled = world.release(obj(
+                "releaseSchedule",
+                "RELEASE_ON_SPECIFIED_DATE",
+                "releaseOnDate",
+                LocalDate.now(zone).plusDays(5).toString()));
+        ApiResponse moved = api.patch(
+                "/api/v1/releases/" + scheduled,
+                Tokens.account(world.partner),
+                obj("releaseOnDate", LocalDate.now(zone).plusDays(8).toString()));
+        assertEquals(200, moved.status(), moved::toString);
+        ApiResponse applied = api.raw(
+                "POST",
+                "/api/v1/integration-pack-instances/" + mine + "/apply-pending-update",
+                Tokens.account(world.customer),
+                null,
+                "");
+        assertEquals(200, applied.status(), applied::toString);
+        ApiResponse cancelled = api.post(
+                "/api/v1/releases/" + scheduled + "/cancel", Tokens.account(world.partner), obj("reason", "not yet"));
+        assertEquals(200, cancelled.status(), cancelled::toString);
+        await(
+                "the manual apply is put back",
+                Duration.ofSeconds(30),
+                () -> eventsSince(world.partner, before).size() == 5);
+        List<Event> events = eventsSince(world.partner, before);
+        assertEquals(
+                List.of(
+                        "release.created",
+                        "release.rescheduled",
+                        "instances.updated",
+                        "release.cancelled",
+                        "instances.updated"),
+                types(events));
+        assertEquals(
+                LocalDate.now(zone).plusDays(5).toString(), events.get(1).data().get("previousReleaseOnDate"));
+        assertEquals(moved.string("windowStart"), events.get(1).data().get("windowStart"));
+        assertEquals("not yet", events.get(3).data().get("reason"));
+        assertEquals(
+                List.of(obj(
+                        "integrationPackInstanceId",
+                        mine,
+                        "accountId",
+                        world.customer.toString(),
+                        "status",
+                        "REVERTED",
+                        "mode",
+                        "MANUAL")),
+                events.get(4).data().get("instances"));
+
+        String group = fixtures.column(
+                        "SELECT account_group_id::text FROM account_group_packs WHERE integration_pack_id = '"
+                                + world.pack + "'")
+                .get(0);
+        long staging = mark();
+        String staged = world.release(obj(
+                "releaseSchedule",
+                "IMMEDIATELY",
+                "rollout",
+                obj("waves", List.of(obj("accountGroupId", group), obj("percent", 100)), "soakMinutes", 60)));
+        awaitRelease(
+                world.partner,
+                staged,
+                r -> "SOAKING"
+                        .equals(((Map<?, ?>) ((List<?>) ((Map<?, ?>) r.get("rollout")).get("waves")).get(0))
+                                .get("state")));
+        for (String action : List.of("pause", "resume", "abort")) {
+            ApiResponse done = api.post(
+                    "/api/v1/releases/" + staged + "/" + action,
+                    Tokens.account(world.partner),
+                    obj("reason", "the partner's " + action));
+            assertEquals(200, done.status(), done::toString);
+        }
+        await(
+                "the abort is put back",
+                Duration.ofSeconds(30),
+                () -> eventsSince(world.partner, staging).size() == 7);
+        List<Event> control = eventsSince(world.partner, staging);
+        assertEquals(
+                List.of(
+                        "release.created",
+                        "release.started",
+                        "instances.updated",
+                        "release.paused",
+                        "release.resumed",
+                        "release.aborted",
+                        "instances.updated"),
+                types(control));
+        assertEquals("the partner's pause", control.get(3).data().get("reason"));
+        assertEquals("PAUSED", control.get(3).data().get("status"));
+        assertEquals("IN_PROGRESS", control.get(4).data().get("status"));
+        assertEquals("the partner's abort", control.get(5).data().get("reason"));
+        assertEquals(
+                List.of(obj(
+                        "integrationPackInstanceId",
+                        mine,
+                        "accountId",
+                        world.customer.toString(),
+                        "status",
+                        "REVERTED",
+                        "mode",
+                        "IMMEDIATE")),
+                control.get(6).data().get("instances"));
     }
 
     // --- time zones ---
