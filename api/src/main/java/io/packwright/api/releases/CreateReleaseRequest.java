@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.packwright.api.validation.TextRules;
 import io.packwright.workflows.release.ReleaseSchedule;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -34,4 +35,4 @@ public record CreateReleaseRequest(
 
         @Nullable @Min(1) Integer contentOf,
 
-        @Nullable @Valid RolloutRequest rollout) {}
+        @Nullable @Valid @Schema(type = "object") RolloutRequest rollout) {}

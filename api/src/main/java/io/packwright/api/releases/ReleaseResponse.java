@@ -8,6 +8,7 @@ import io.packwright.activities.store.release.ReleaseStore;
 import io.packwright.api.paging.JsonBytes;
 import io.packwright.workflows.release.ReleaseSchedule;
 import io.packwright.workflows.release.ReleaseStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -58,7 +59,7 @@ public record ReleaseResponse(
         @Nullable Integer contentOf,
         Progress progress,
         @Nullable String statusReason,
-        @Nullable Rollout rollout) {
+        @Nullable @Schema(type = "object") Rollout rollout) {
 
     // the fields without notes and components, with room for long counts, a reason and ten waves
     private static final int FIXED_BYTES = 4_000;
