@@ -756,7 +756,9 @@ class ReleaseControlWorkflowTest {
         release.windowStart(windowStart);
         release.addInstances(6);
 
-        start(scheduled(windowStart, SMALL), ReleaseStatus.SCHEDULED);
+        start(
+                scheduled(windowStart, new ReleaseTuning(2, 1, 2, 50, 5_000, Duration.ofDays(1))),
+                ReleaseStatus.SCHEDULED);
         testEnv.sleep(HOUR);
         release.reschedule(moved);
         signalControl();
