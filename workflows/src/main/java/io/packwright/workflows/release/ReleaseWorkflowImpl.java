@@ -291,28 +291,20 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         }
         for (; wave < waves; wave++) {
             if (!soaking) {
-                ReleaseStatus status = holding(() -> activities("start wave " + (wave + 1))
-                        .startWave(new WaveInput(input.releaseId(), wave))
-                        .status());
-                if (status != ReleaseStatus.IN_PROGRESS) {
-                    return stopped(status);
-                }
-                status = holding(() -> {
-                    headline = "Applying wave " + (wave + 1) + " of " + waves;
-                    describe();
-                    runLanes();
-                    if (laneStop == null && lanes.stream().anyMatch(lane -> !lane.done())) {
-                        continueAsNew(Phase.FAN_OUT);
+                ReleaseStatus status;
+                if (lanes.stream().allMatch(Lane::done)) {
+                    // Lanes are reset before every wave and a run continues as new during a wave's
+                    // fan-out only with a lane left to do: this run follows one that continued as new
+                    // while this wave's failure gate (or a pause) held it after finishWave. The gate
+                    // has spoken; asking it again would hold the wave again after its resume.
+                    status = readControl().status();
+                } else {
+                    status = applyWave();
+                    if (status != ReleaseStatus.IN_PROGRESS && status != ReleaseStatus.PAUSED) {
+                        return stopped(status);
                     }
-                    return laneStop == null ? ReleaseStatus.IN_PROGRESS : laneStop;
-                });
-                if (status != ReleaseStatus.IN_PROGRESS) {
-                    return stopped(status);
                 }
-                WaveState finished =
-                        activities("end wave " + (wave + 1)).finishWave(new WaveInput(input.releaseId(), wave));
-                soakUntil = finished.soakUntil();
-                status = finished.status() == ReleaseStatus.PAUSED ? awaitResume() : finished.status();
+                status = status == ReleaseStatus.PAUSED ? awaitResume() : status;
                 if (status != ReleaseStatus.IN_PROGRESS) {
                     return stopped(status);
                 }
@@ -330,6 +322,37 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
             resetLanes();
         }
         return complete();
+    }
+
+    /**
+     * Starts the current wave, applies it with the lanes and ends it with {@link
+     * ReleaseActivities#finishWave}, holding while the release is paused before its end.
+     *
+     * @return {@code IN_PROGRESS}, {@code PAUSED} when the wave's failure gate (or its partner) holds
+     *     it after its end, else the status that stops the release
+     */
+    private ReleaseStatus applyWave() {
+        ReleaseStatus status = holding(() -> activities("start wave " + (wave + 1))
+                .startWave(new WaveInput(input.releaseId(), wave))
+                .status());
+        if (status != ReleaseStatus.IN_PROGRESS) {
+            return status;
+        }
+        status = holding(() -> {
+            headline = "Applying wave " + (wave + 1) + " of " + waves;
+            describe();
+            runLanes();
+            if (laneStop == null && lanes.stream().anyMatch(lane -> !lane.done())) {
+                continueAsNew(Phase.FAN_OUT);
+            }
+            return laneStop == null ? ReleaseStatus.IN_PROGRESS : laneStop;
+        });
+        if (status != ReleaseStatus.IN_PROGRESS) {
+            return status;
+        }
+        WaveState finished = activities("end wave " + (wave + 1)).finishWave(new WaveInput(input.releaseId(), wave));
+        soakUntil = finished.soakUntil();
+        return finished.status();
     }
 
     /**
@@ -419,12 +442,25 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         return activities("read the release's control state").readControl(new ReleaseInput(input.releaseId()));
     }
 
+    /**
+     * Completes the release. A pause or an abort may land after the last batch and before this: a
+     * paused release waits to be resumed and completes then, an aborted one puts back what it applied.
+     */
     private ReleaseWorkflowResult complete() {
-        headline = "Completing the release";
-        describe();
-        return end(activities("complete the release")
-                .completeRelease(new CompleteReleaseInput(input.releaseId()))
-                .status());
+        while (true) {
+            headline = "Completing the release";
+            describe();
+            ReleaseStatus status = activities("complete the release")
+                    .completeRelease(new CompleteReleaseInput(input.releaseId()))
+                    .status();
+            if (status == ReleaseStatus.PAUSED && since(PAUSE)) {
+                status = awaitResume();
+                if (status == ReleaseStatus.IN_PROGRESS) {
+                    continue;
+                }
+            }
+            return stopped(status);
+        }
     }
 
     /** The release stopped with {@code status}: a cancelled or aborted one puts back what it applied. */

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.TestFactory;
  * Replays every recorded history in {@code src/test/resources/histories} against the current {@link
  * ReleaseWorkflowImpl}: a change that would break running releases fails here unless it goes
  * through {@code Workflow.getVersion}. Record them again (delete the directory first, runs of a
- * continue-as-new chain vary in number) with {@code ./mvnw -B verify -pl workflows
- * -Dtest=ReleaseWorkflowTest -Dpackwright.recordHistories=true} only when no release can be running
- * on the recorded version; otherwise add the new histories beside the old ones.
+ * continue-as-new chain vary in number) with {@code ./mvnw -B verify -pl workflows -am
+ * -Dtest='ReleaseWorkflowTest,ReleaseControlWorkflowTest' -Dpackwright.recordHistories=true} only
+ * when no release can be running on the recorded version; otherwise add the new histories beside
+ * the old ones, running only the test methods that record them.
  */
 class ReleaseWorkflowReplayTest {
 
@@ -31,7 +32,15 @@ class ReleaseWorkflowReplayTest {
             "cancelled-fan-out.json",
             "failing-instance.json",
             "continue-as-new-run-1.json",
-            "continue-as-new-run-2.json");
+            "continue-as-new-run-2.json",
+            // release control (ReleaseControlWorkflowTest)
+            "staged-rollout.json",
+            "staged-gate-pause-resume.json",
+            "staged-abort-revert.json",
+            "cancelled-testing-period-revert.json",
+            "rescheduled-later.json",
+            "revert-continue-as-new-run-1.json",
+            "revert-continue-as-new-run-2.json");
 
     @Test
     void historiesCoverEveryBranch() throws IOException, URISyntaxException {
