@@ -3,6 +3,7 @@ package io.packwright.api.releases;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.transaction.TransactionOperations;
 import io.packwright.activities.release.ReleaseTuningProperties;
 import io.packwright.activities.store.release.ReleaseRecord;
 import io.packwright.activities.store.release.ReleaseStore;
@@ -20,9 +21,11 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * answer is {@code 503} and nothing changed. A retry of the release that is running already is
  * joined, not started twice.
  *
- * <p>No transaction spans the call to Temporal: a slow or unreachable Temporal holds no database
- * connection, only this request's thread, for at most {@link #START_DEADLINE}.
+ * <p>No transaction spans the call to Temporal (the release is read in short read-only transactions
+ * before and after it): a slow or unreachable Temporal holds no database connection, only this
+ * request's thread, for at most {@link #START_DEADLINE}.
  */
 @Singleton
 class ReleaseRetryService {
@@ -47,6 +51,7 @@ class ReleaseRetryService {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseRetryService.class);
 
     private final ReleaseStore releases;
+    private final TransactionOperations<Connection> transactions;
     private final Tenancy tenancy;
     private final WorkflowClient client;
     private final ReleaseTuningProperties tuning;
@@ -55,15 +60,23 @@ class ReleaseRetryService {
 
     ReleaseRetryService(
             ReleaseStore releases,
+            TransactionOperations<Connection> transactions,
             Tenancy tenancy,
             WorkflowClient client,
             ReleaseTuningProperties tuning,
-            @Named(TaskExecutors.SCHEDULED) ScheduledExecutorService scheduler,
+            @Named(TaskExecutors.SCHEDULED) ExecutorService scheduled,
             Clock clock) {
         this.releases = releases;
+        this.transactions = transactions;
         this.tenancy = tenancy;
         this.client = client;
         this.tuning = tuning;
+        // Micronaut exposes its scheduled executor as an ExecutorService; gRPC's deadline timer needs
+        // it as what it is
+        if (!(scheduled instanceof ScheduledExecutorService scheduler)) {
+            throw new IllegalStateException("the '" + TaskExecutors.SCHEDULED + "' executor is not a"
+                    + " ScheduledExecutorService: " + scheduled.getClass().getName());
+        }
         this.scheduler = scheduler;
         this.clock = clock;
     }
@@ -128,7 +141,8 @@ class ReleaseRetryService {
     }
 
     private ReleaseRecord find(UUID partner, UUID releaseId) {
-        return releases.find(partner, releaseId)
+        return transactions
+                .executeRead(status -> releases.find(partner, releaseId))
                 .orElseThrow(() -> ApiException.notFound("No release " + releaseId + " of your integration packs."));
     }
 
