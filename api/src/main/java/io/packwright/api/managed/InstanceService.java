@@ -15,6 +15,7 @@ import io.packwright.activities.store.managed.PendingApply;
 import io.packwright.activities.store.pack.InstallationType;
 import io.packwright.activities.store.pack.IntegrationPackEntity;
 import io.packwright.activities.store.pack.IntegrationPackRepository;
+import io.packwright.activities.store.release.ReleaseFanOutStore;
 import io.packwright.activities.store.runtime.DeploymentRepository;
 import io.packwright.activities.store.runtime.InstanceDeployment;
 import io.packwright.api.auth.Caller;
@@ -58,6 +59,7 @@ public class InstanceService {
     private final ApplyRequestRepository applyRequests;
     private final EnvironmentRepository environments;
     private final DeploymentRepository deployments;
+    private final ReleaseFanOutStore fanOut;
     private final Tenancy tenancy;
     private final SecretCipher cipher;
     private final Clock clock;
@@ -70,6 +72,7 @@ public class InstanceService {
             ApplyRequestRepository applyRequests,
             EnvironmentRepository environments,
             DeploymentRepository deployments,
+            ReleaseFanOutStore fanOut,
             Tenancy tenancy,
             SecretCipher cipher,
             Clock clock) {
@@ -80,6 +83,7 @@ public class InstanceService {
         this.applyRequests = applyRequests;
         this.environments = environments;
         this.deployments = deployments;
+        this.fanOut = fanOut;
         this.tenancy = tenancy;
         this.cipher = cipher;
         this.clock = clock;
@@ -162,7 +166,11 @@ public class InstanceService {
         }
     }
 
-    /** Replaces the extension values of an instance. */
+    /**
+     * Replaces the extension values of an instance. When its pack's current release failed on it
+     * and the new values let it take that release, it is caught up in the same transaction ({@link
+     * ReleaseFanOutStore#catchUp}): the response shows it on the current release.
+     */
     @Transactional
     public InstanceResponse updateExtensions(
             Caller caller, @Nullable UUID accountId, UUID id, UpdateExtensionsRequest request) {
@@ -179,7 +187,9 @@ public class InstanceService {
         List<ExtensionValueStore.StoredValue> values =
                 checkedValues("values", id, instance.packId(), instance.installedReleaseId(), request.values(), stored);
         extensionValues.replaceValues(id, values);
-        instances.touch(id, now());
+        Instant now = now();
+        instances.touch(id, now);
+        fanOut.catchUp(id, now);
         return get(account, id);
     }
 
@@ -224,8 +234,9 @@ public class InstanceService {
     }
 
     /**
-     * Checks values against the extensions of the installed release and the pack's pending
-     * release, and turns them into what is stored: encrypted when the key is secret for the
+     * Checks values against the extensions of the installed release, the pack's pending release
+     * and, for an instance behind it, the pack's current release ({@link
+     * ExtensionValueStore#declaredExtensions}), and turns them into what is stored: encrypted when the key is secret for the
      * instance. {@code "******"} for a value that is shown masked keeps it (encrypting it if it is
      * still plain because its key became secret after it was set). No message carries a value.
      */
@@ -247,8 +258,8 @@ public class InstanceService {
             if (!declared.containsKey(key)) {
                 errors.add(new FieldError(
                         field,
-                        "key '" + printable(key) + "' is not an extension of the installed release or of the pack's"
-                                + " pending release"));
+                        "key '" + printable(key) + "' is not an extension of the installed release, of the pack's"
+                                + " pending release or of its current release"));
             } else if (entry.getValue() == null) {
                 errors.add(new FieldError(path, "must be a string, not null"));
             } else if (entry.getValue().length() > ExtensionValueLimits.MAX_VALUE_LENGTH) {

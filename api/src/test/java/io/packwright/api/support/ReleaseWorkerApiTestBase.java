@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.micronaut.context.ApplicationContext;
 import io.packwright.activities.release.ReleaseActivitiesImpl;
+import io.packwright.activities.release.ReleaseRetryActivitiesImpl;
 import io.packwright.activities.schedule.ProcessScheduleActivitiesImpl;
 import io.packwright.activities.temporal.SearchAttributeRegistrar;
 import io.packwright.activities.temporal.TestTemporalServer;
 import io.packwright.activities.webhook.WebhookDeliveryActivitiesImpl;
 import io.packwright.workflows.TaskQueues;
+import io.packwright.workflows.release.ReleaseRetryWorkflowImpl;
 import io.packwright.workflows.release.ReleaseWorkflowImpl;
 import io.packwright.workflows.schedule.ProcessScheduleWorkflowImpl;
 import io.packwright.workflows.webhook.WebhookEndpointWorkflowImpl;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * An API test with release, process schedule and webhook endpoint workflows really running: a Temporal worker with
+ * An API test with release, release retry, process schedule and webhook endpoint workflows really running: a Temporal worker with
  * the real workflows and the activity beans of the api's own context (so over the test's database), in a Temporal
  * namespace of its own so that no other test's workflows reach it.
  */
@@ -50,9 +52,13 @@ public abstract class ReleaseWorkerApiTestBase extends CatalogApiTestBase {
         workers = WorkerFactory.newInstance(context.getBean(WorkflowClient.class));
         var worker = workers.newWorker(TaskQueues.RELEASES);
         worker.registerWorkflowImplementationTypes(
-                ReleaseWorkflowImpl.class, ProcessScheduleWorkflowImpl.class, WebhookEndpointWorkflowImpl.class);
+                ReleaseWorkflowImpl.class,
+                ReleaseRetryWorkflowImpl.class,
+                ProcessScheduleWorkflowImpl.class,
+                WebhookEndpointWorkflowImpl.class);
         worker.registerActivitiesImplementations(
                 context.getBean(ReleaseActivitiesImpl.class),
+                context.getBean(ReleaseRetryActivitiesImpl.class),
                 context.getBean(ProcessScheduleActivitiesImpl.class),
                 context.getBean(WebhookDeliveryActivitiesImpl.class));
         workers.start();

@@ -35,4 +35,13 @@ public enum ReleaseStatus {
     public boolean reverts() {
         return this == CANCELLED || this == ABORTED;
     }
+
+    /**
+     * Whether the release may be applied again to the instances it failed on ({@code retry-failed},
+     * and the catch-up of an instance whose values were fixed): it is current or was completed, not
+     * scheduled and not stopped.
+     */
+    public boolean retriesFailed() {
+        return this == IN_PROGRESS || this == PAUSED || this == RELEASED;
+    }
 }

@@ -34,7 +34,8 @@ import java.util.UUID;
 public class ExtensionValueStore {
 
     /**
-     * An extension that the installed or the pending release declares, merged over their packages.
+     * An extension that the installed or the pending release (or the current one, for an instance
+     * behind it) declares, merged over their packages.
      *
      * @param key its key
      * @param mustBeGiven declared by the installed release as {@code required} without default value
@@ -98,7 +99,9 @@ public class ExtensionValueStore {
             WITH o AS (
                 SELECT ?::uuid AS installed_id, p.current_release_id AS current_id,
                        (SELECT s.id FROM releases s WHERE s.integration_pack_id = p.id AND s.status = 'SCHEDULED')
-                           AS pending_id
+                           AS pending_id,
+                       (SELECT c.release_number > i.release_number FROM releases c, releases i
+                         WHERE c.id = p.current_release_id AND i.id = ?) AS behind
                 FROM integration_packs p WHERE p.id = ?)
             SELECT pe.key,
                    bool_or(rc.release_id = o.installed_id AND pe.required AND\s""" + PackageExtensionStore.HAS_NO_DEFAULT + """
@@ -108,7 +111,8 @@ public class ExtensionValueStore {
             JOIN release_components rc ON rc.release_id IN (o.installed_id, o.pending_id, o.current_id)
             JOIN package_extensions pe ON pe.packaged_component_id = rc.packaged_component_id
             GROUP BY pe.key
-            HAVING bool_or(rc.release_id = o.installed_id OR rc.release_id = o.pending_id)
+            HAVING bool_or(rc.release_id = o.installed_id OR rc.release_id = o.pending_id
+                           OR (o.behind AND rc.release_id = o.current_id))
             ORDER BY pe.key""";
 
     private static final String MISSING_REQUIRED = """
@@ -130,13 +134,17 @@ public class ExtensionValueStore {
     }
 
     /**
-     * The extensions declared by the packages of {@code installedReleaseId} and of the pack's
-     * pending release, by key: the keys an instance on {@code installedReleaseId} may set.
+     * The extensions declared by the packages of {@code installedReleaseId}, of the pack's pending
+     * release and, when the instance runs an older release than the pack's current one, of the
+     * current release, by key: the keys an instance on {@code installedReleaseId} may set. The
+     * current release's keys are there so that an instance that could not take it can be given the
+     * values it lacks (and then be caught up).
      */
     public Map<String, DeclaredExtension> declaredExtensions(UUID packId, UUID installedReleaseId) {
         return jdbc.prepareStatement(DECLARED, statement -> {
             statement.setObject(1, installedReleaseId);
-            statement.setObject(2, packId);
+            statement.setObject(2, installedReleaseId);
+            statement.setObject(3, packId);
             Map<String, DeclaredExtension> declared = new LinkedHashMap<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {

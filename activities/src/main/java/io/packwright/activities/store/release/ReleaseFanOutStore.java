@@ -721,6 +721,136 @@ public class ReleaseFanOutStore {
         });
     }
 
+    // --- retry-failed and catch-up: the release again for instances it failed on, through APPLY in mode RETRY
+
+    /**
+     * The instances after {@code ?} (in id order, at most {@code ?}) whose ledger row for release
+     * {@code ?} is {@code FAILED} and was recorded before {@code ?}: what a retry asked for at that
+     * moment still has to try. A row that this retry recorded again is not picked a second time, so a
+     * rerun of a batch counts no attempt twice. Walks {@code release_instances_failed_idx} (V4).
+     */
+    private static final String FAILED_TO_RETRY = """
+            SELECT ri.integration_pack_instance_id FROM release_instances ri
+            WHERE ri.release_id = ? AND ri.status = 'FAILED' AND ri.recorded_at < ?
+              AND ri.integration_pack_instance_id > ?
+            ORDER BY ri.integration_pack_instance_id LIMIT ?""";
+
+    /**
+     * The current release of instance {@code ?}'s live pack, with its status, read {@code FOR SHARE},
+     * when it has a {@code FAILED} ledger row for the instance and a higher number than the release
+     * the instance runs: the release a catch-up would apply.
+     */
+    private static final String CATCH_UP_TARGET = """
+            SELECT r.id, r.release_number, r.status
+            FROM integration_pack_instances i
+            JOIN integration_packs p ON p.id = i.integration_pack_id AND p.deleted_at IS NULL
+            JOIN releases r ON r.id = p.current_release_id
+            JOIN releases installed ON installed.id = i.installed_release_id
+            WHERE i.id = ? AND installed.release_number < r.release_number
+              AND EXISTS (SELECT 1 FROM release_instances ri
+                           WHERE ri.release_id = r.id AND ri.integration_pack_instance_id = i.id
+                             AND ri.status = 'FAILED')
+            FOR SHARE OF r""";
+
+    /**
+     * Applies the release again to the next {@code batchSize} instances (in id order, after {@code
+     * after}) whose ledger row for it is {@code FAILED} and was recorded before {@code failedBefore},
+     * in one transaction, with {@link #APPLY} in mode {@code RETRY}: an instance that can take it now
+     * moves to it ({@code APPLIED}, mode {@code RETRY}), one that still cannot stays {@code FAILED}
+     * with the new reason; {@code attempts} counts one more for both. An instance that moved on to
+     * this or a newer release since keeps its row as it is. Instances are locked {@code FOR UPDATE}
+     * in id order, and the batch ends with the status check: it is rolled back when the release's
+     * status changed while it ran.
+     *
+     * @return the release's status, the new cursor, whether the failed rows are exhausted, and what
+     *     was applied and failed again; nothing is changed when the release is not {@link
+     *     ReleaseStatus#retriesFailed() retriable}, or its status changed before the batch committed
+     * @throws ReleaseNotFoundException when there is no such release
+     */
+    public FanOutBatch retryBatch(
+            UUID releaseId, Instant failedBefore, @Nullable UUID after, int batchSize, Instant now) {
+        long started = System.nanoTime();
+        FanOutBatch batch = transactions.executeWrite(tx -> {
+            ReleaseRow release = read(releaseId, "").orElseThrow(() -> new ReleaseNotFoundException(releaseId));
+            ReleaseStatus status = release.effectiveStatus();
+            if (!status.retriesFailed()) {
+                return new FanOutBatch(status, after, false, 0, 0);
+            }
+            List<UUID> picked = ids(
+                    FAILED_TO_RETRY, releaseId, Timestamp.from(failedBefore), after == null ? FIRST : after, batchSize);
+            if (picked.isEmpty()) {
+                return new FanOutBatch(status, after, true, 0, 0);
+            }
+            List<UUID> locked = ids(
+                    "SELECT i.id FROM integration_pack_instances i WHERE i.id = ANY (?) ORDER BY i.id FOR UPDATE OF i",
+                    picked);
+            Outcome outcome = apply(releaseId, release.number(), locked, ApplyMode.RETRY, true, null, now);
+            handleRequests(releaseId, locked);
+            ReleaseStatus checked = checkStatus(tx, releaseId, status);
+            if (checked != status) {
+                return new FanOutBatch(checked, after, false, 0, 0);
+            }
+            return new FanOutBatch(
+                    status,
+                    picked.get(picked.size() - 1),
+                    picked.size() < batchSize,
+                    outcome.applied(),
+                    outcome.failed());
+        });
+        if (batch.status().retriesFailed()) {
+            metrics.batch(
+                    ApplyMode.RETRY, batch.applied(), batch.failed(), Duration.ofNanos(System.nanoTime() - started));
+        }
+        return batch;
+    }
+
+    /**
+     * Catches the instance up, inside the caller's transaction (which must hold the instance's row
+     * {@code FOR UPDATE}, as the api's extension update does): when its pack's current release is
+     * {@code IN_PROGRESS} or {@code RELEASED}, failed on it ({@code FAILED} ledger row) and is newer
+     * than the release it runs, and the instance now has a value for every key that release requires
+     * without default, the release is applied to it with {@link #APPLY} in mode {@code RETRY}
+     * ({@code attempts} one more) and its apply requests for it are handled. An instance that still
+     * cannot take it changes nothing, its ledger row included. A paused release catches nobody up.
+     *
+     * <p>The release row is read {@code FOR SHARE} before applying, not at the end as a batch does:
+     * a status change cannot roll back the caller's own writes, so it waits for this one short
+     * transaction instead. The order of locks is the batches' (instance, then release).
+     *
+     * @return whether the instance moved to its pack's current release
+     */
+    public boolean catchUp(UUID instanceId, Instant now) {
+        return transactions.executeWrite(tx -> {
+            Optional<CatchUpTarget> target = jdbc.prepareStatement(CATCH_UP_TARGET, statement -> {
+                statement.setObject(1, instanceId);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next()
+                            ? Optional.of(new CatchUpTarget(
+                                    rows.getObject("id", UUID.class),
+                                    rows.getInt("release_number"),
+                                    ReleaseStatus.valueOf(rows.getString("status"))))
+                            : Optional.<CatchUpTarget>empty();
+                }
+            });
+            if (target.isEmpty()
+                    || (target.get().status() != ReleaseStatus.IN_PROGRESS
+                            && target.get().status() != ReleaseStatus.RELEASED)) {
+                return false;
+            }
+            UUID releaseId = target.get().releaseId();
+            Outcome outcome =
+                    apply(releaseId, target.get().number(), List.of(instanceId), ApplyMode.RETRY, false, null, now);
+            if (outcome.applied() == 0) {
+                return false;
+            }
+            handleRequests(releaseId, List.of(instanceId));
+            return true;
+        });
+    }
+
+    /** {@link #CATCH_UP_TARGET}: the release, its number and its status. */
+    private record CatchUpTarget(UUID releaseId, int number, ReleaseStatus status) {}
+
     private void lockPackOf(UUID releaseId) {
         ids("""
                 SELECT p.id FROM integration_packs p
