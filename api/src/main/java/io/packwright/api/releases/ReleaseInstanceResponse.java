@@ -16,9 +16,13 @@ import java.util.UUID;
  * @param accountId its managed account
  * @param status {@code APPLIED}, {@code FAILED}, {@code REVERTED} (put back on the release it ran before by a
  *     cancel or an abort) or {@code PENDING}
- * @param mode {@code MANUAL}, {@code AUTOMATIC} or {@code IMMEDIATE} when applied, else {@code null}
+ * @param mode {@code MANUAL}, {@code AUTOMATIC}, {@code IMMEDIATE} or {@code RETRY} when applied (or
+ *     reverted), else {@code null}
  * @param appliedAt when it was applied
  * @param failureReason why the instance could not take the release
+ * @param attempts how many times the release was applied to it: 1, more after retries ({@code
+ *     retry-failed} or a catch-up), 0 while pending
+ * @param revertedAt when it was put back on the release it ran before, for {@code REVERTED}
  */
 @Serdeable
 public record ReleaseInstanceResponse(
@@ -27,7 +31,9 @@ public record ReleaseInstanceResponse(
         LedgerEntry.Status status,
         @Nullable @Schema(type = "string") ApplyMode mode,
         @Nullable Instant appliedAt,
-        @Nullable String failureReason) {
+        @Nullable String failureReason,
+        int attempts,
+        @Nullable Instant revertedAt) {
 
     // the fields without the failure reason, with room for a long instant
     private static final int FIXED_BYTES = 240;
@@ -44,6 +50,8 @@ public record ReleaseInstanceResponse(
                 entry.status(),
                 entry.mode(),
                 entry.appliedAt(),
-                entry.failureReason());
+                entry.failureReason(),
+                entry.attempts(),
+                entry.revertedAt());
     }
 }

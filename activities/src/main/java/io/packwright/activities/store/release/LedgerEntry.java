@@ -14,6 +14,9 @@ import java.util.UUID;
  * @param mode how the release reached it, when applied
  * @param appliedAt when it was applied
  * @param failureReason why it could not take the release, when failed
+ * @param attempts how many times the release was applied to it (more than 1 after retries); 0 while
+ *     pending
+ * @param revertedAt when it was put back on the release it ran before, when reverted
  */
 public record LedgerEntry(
         UUID instanceId,
@@ -21,7 +24,9 @@ public record LedgerEntry(
         Status status,
         @Nullable ApplyMode mode,
         @Nullable Instant appliedAt,
-        @Nullable String failureReason) {
+        @Nullable String failureReason,
+        int attempts,
+        @Nullable Instant revertedAt) {
 
     /** The outcome of an instance for a release. */
     public enum Status {

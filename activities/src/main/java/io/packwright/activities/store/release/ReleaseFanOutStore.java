@@ -575,7 +575,15 @@ public class ReleaseFanOutStore {
                     .orElseThrow(() -> new ReleaseNotFoundException(releaseId));
             ReleaseStatus status = release.effectiveStatus();
             Gate gate = gate(releaseId, wave);
-            if (status == ReleaseStatus.IN_PROGRESS && gate.tripped()) {
+            // the gate judges a wave once, when its fan-out ends: a call after a resume (a rerun, a
+            // new run of the workflow) must not pause the release again for the same wave
+            boolean ending = !ids(
+                            "SELECT release_id FROM release_waves WHERE release_id = ? AND wave = ?"
+                                    + " AND state IN ('PENDING', 'APPLYING')",
+                            releaseId,
+                            wave)
+                    .isEmpty();
+            if (status == ReleaseStatus.IN_PROGRESS && ending && gate.tripped()) {
                 update(
                         "UPDATE releases SET status = 'PAUSED', status_reason = ? WHERE id = ?",
                         gate.reason(wave),

@@ -422,7 +422,7 @@ public class ReleaseStore {
     /** The ledger rows of release {@code ?} with an instance id {@code > ?} and the outcome {@code ?}. */
     private static final String LEDGER_BY_OUTCOME = """
             SELECT ri.integration_pack_instance_id AS instance_id, ri.account_id, ri.status, ri.mode, ri.applied_at,
-                   ri.failure_reason
+                   ri.failure_reason, ri.attempts, ri.reverted_at
             FROM release_instances ri
             WHERE ri.release_id = ? AND ri.integration_pack_instance_id > ? AND ri.status = ?
             ORDER BY ri.integration_pack_instance_id LIMIT ?""";
@@ -438,7 +438,8 @@ public class ReleaseStore {
 
     /** The pack's instances joined to their ledger rows of a release; a query adds which ones. */
     private static final String INSTANCES_WITH_LEDGER = """
-            SELECT i.id AS instance_id, i.account_id, ri.status, ri.mode, ri.applied_at, ri.failure_reason
+            SELECT i.id AS instance_id, i.account_id, ri.status, ri.mode, ri.applied_at, ri.failure_reason,
+                   ri.attempts, ri.reverted_at
             FROM integration_pack_instances i
             LEFT JOIN release_instances ri ON ri.release_id = ? AND ri.integration_pack_instance_id = i.id
             WHERE i.integration_pack_id = ? AND i.id > ?
@@ -467,7 +468,9 @@ public class ReleaseStore {
                             outcome == null ? LedgerEntry.Status.PENDING : LedgerEntry.Status.valueOf(outcome),
                             mode == null ? null : ApplyMode.valueOf(mode),
                             instant(rows, "applied_at"),
-                            rows.getString("failure_reason")));
+                            rows.getString("failure_reason"),
+                            outcome == null ? 0 : rows.getInt("attempts"),
+                            instant(rows, "reverted_at")));
                 }
             }
             return entries;
