@@ -80,7 +80,12 @@ class PendingUpdateWaitApiTest extends CatalogApiTestBase {
     @Test
     void aWaitingApplyDuringTheFanOutAnswersWhenTheFanOutReachesItsInstance() throws Exception {
         Pending pending = pendingUpdate();
-        store().openRelease(pending.release(), Instant.now());
+        // the window opens (a scheduled release is never opened before its window)
+        Instant windowStart = Instant.parse(fixtures.column(
+                        "SELECT to_char(window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM releases"
+                                + " WHERE id = '" + pending.release() + "'")
+                .get(0));
+        store().openRelease(pending.release(), windowStart);
         CompletableFuture<ApiResponse> applying = applyAsync(pending);
         awaitQueued(pending);
 
