@@ -555,6 +555,7 @@ class ReleaseControlIT {
         JsonNode ended = api.call("GET", "/api/v1/releases/" + releaseId, api.token(fixture.partner()), null, 200);
         assertEquals("ABORTED", status(ended), ended::toString);
         assertTrue(ended.path("rollout").path("currentWave").isNull(), ended::toString);
+        log("the aborted release: progress %s, rollout %s", ended.path("progress"), ended.path("rollout"));
         assertEquals(reverted, revertedListed(fixture.partner(), releaseId), "the api lists every REVERTED row");
         return reverted;
     }
@@ -564,7 +565,7 @@ class ReleaseControlIT {
         long listed = 0;
         String pageToken = null;
         do {
-            String path = "/api/v1/releases/" + releaseId + "/instances?status=REVERTED&limit=1000"
+            String path = "/api/v1/releases/" + releaseId + "/instances?status=REVERTED&limit=500"
                     + (pageToken == null ? "" : "&pageToken=" + pageToken);
             JsonNode page = api.call("GET", path, api.token(partner), null, 200);
             for (JsonNode entry : page.path("items")) {
