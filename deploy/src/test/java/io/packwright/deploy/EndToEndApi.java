@@ -164,6 +164,16 @@ final class EndToEndApi {
                 201);
     }
 
+    /** A shareable package of {@code component} with {@code extensions} ({@code key}, {@code kind}, {@code required}, ...). */
+    void pkg(UUID partner, UUID component, String version, List<Map<String, Object>> extensions) {
+        call(
+                "POST",
+                "/api/v1/components/" + component + "/packages",
+                token(partner),
+                Map.of("packageVersion", version, "shareable", true, "extensions", extensions),
+                201);
+    }
+
     UUID pack(UUID partner, String name, String installationType) {
         return createdId(call(
                 "POST",
@@ -194,6 +204,19 @@ final class EndToEndApi {
 
     JsonNode releaseById(UUID partner, JsonNode release) {
         return call("GET", "/api/v1/releases/" + id(release), token(partner), null, 200);
+    }
+
+    /**
+     * {@code POST /api/v1/releases/{id}/<action>} ({@code pause}, {@code resume}, {@code promote},
+     * {@code abort}, {@code cancel}) with {@code {"reason"}} when {@code reason} is given; whatever it
+     * answers.
+     */
+    Response control(UUID partner, JsonNode release, String action, String reason) {
+        return send(
+                "POST",
+                "/api/v1/releases/" + id(release) + "/" + action,
+                token(partner),
+                reason == null ? null : Map.of("reason", reason));
     }
 
     /**

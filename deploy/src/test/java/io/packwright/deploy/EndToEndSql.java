@@ -73,6 +73,16 @@ final class EndToEndSql {
         return ledger;
     }
 
+    /** Runs the statement {@code sql}; returns how many rows it changed. */
+    static int execute(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        }
+    }
+
     /** The single {@code bigint} that {@code sql} selects. */
     static long count(Connection connection, String sql, Object... parameters) throws SQLException {
         return ((Number) row(connection, sql, parameters).get(0)).longValue();
