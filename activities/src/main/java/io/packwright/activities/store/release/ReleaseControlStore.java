@@ -128,6 +128,13 @@ public class ReleaseControlStore {
                 bind(statement, releaseId);
                 return statement.executeUpdate();
             });
+            // the wave being applied or soaked ends with the release; later waves stay PENDING (never run)
+            jdbc.prepareStatement("""
+                    UPDATE release_waves SET state = 'DONE', soak_until = NULL, finished_at = COALESCE(finished_at, ?)
+                    WHERE release_id = ? AND state IN ('APPLYING', 'SOAKING')""", statement -> {
+                bind(statement, Timestamp.from(now), releaseId);
+                return statement.executeUpdate();
+            });
             dropRequests(releaseId);
         }
         return outcome;

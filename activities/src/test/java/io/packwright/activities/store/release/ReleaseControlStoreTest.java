@@ -272,7 +272,25 @@ class ReleaseControlStoreTest {
                 0,
                 rows.count("SELECT count(*) FROM releases WHERE id = ? AND status_reason IS NOT NULL", running),
                 "a resume clears the reason");
+        rows.exec(
+                "INSERT INTO release_waves (release_id, wave, percent, state, soak_until) VALUES (?, 0, 10, 'SOAKING', ?),"
+                        + " (?, 1, 100, 'PENDING', NULL)",
+                running,
+                LATER,
+                running);
         assertTrue(inTransaction(() -> control.abort(running, null, NOW)).changed());
         assertEquals("ABORTED", status(running));
+        assertEquals(
+                1,
+                rows.count(
+                        "SELECT count(*) FROM release_waves WHERE release_id = ? AND wave = 0 AND state = 'DONE'"
+                                + " AND soak_until IS NULL",
+                        running),
+                "the soaking wave ends with the abort");
+        assertEquals(
+                1,
+                rows.count(
+                        "SELECT count(*) FROM release_waves WHERE release_id = ? AND wave = 1 AND state = 'PENDING'",
+                        running));
     }
 }
