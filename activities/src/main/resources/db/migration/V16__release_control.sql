@@ -84,22 +84,41 @@ CREATE FUNCTION rollout_bucket(account_id uuid) RETURNS integer LANGUAGE sql IMM
     SELECT (('x' || substr(md5(account_id::text), 1, 8))::bit(32)::bigint % 100)::integer
 $$;
 
--- The ledger by outcome (V8), now also per wave. REVERTED rows count as neither applied nor failed.
+-- Release progress gains the instances put back by a cancel or an abort (ledger REVERTED).
+ALTER TABLE release_progress ADD COLUMN reverted bigint NOT NULL DEFAULT 0;
+
+CREATE OR REPLACE VIEW release_counts AS
+SELECT r.id AS release_id, c.installed, c.applied_manually, c.applied_automatically, c.failed,
+       c.deployed, c.deployment_failed, c.reverted
+FROM releases r
+CROSS JOIN LATERAL (
+    SELECT COALESCE(sum(p.installed), 0)::bigint             AS installed,
+           COALESCE(sum(p.applied_manually), 0)::bigint      AS applied_manually,
+           COALESCE(sum(p.applied_automatically), 0)::bigint AS applied_automatically,
+           COALESCE(sum(p.failed), 0)::bigint                AS failed,
+           COALESCE(sum(p.deployed), 0)::bigint              AS deployed,
+           COALESCE(sum(p.deployment_failed), 0)::bigint     AS deployment_failed,
+           COALESCE(sum(p.reverted), 0)::bigint              AS reverted
+    FROM release_progress p WHERE p.release_id = r.id) c;
+
+-- The ledger by outcome (V8), now also per wave and with REVERTED rows (neither applied nor failed).
 CREATE OR REPLACE FUNCTION count_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     my_slot smallint := pg_backend_pid() % 16;
 BEGIN
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO release_progress AS c (release_id, slot, applied_manually, applied_automatically, failed)
+        INSERT INTO release_progress AS c (release_id, slot, applied_manually, applied_automatically, failed, reverted)
         SELECT n.release_id, my_slot,
                count(*) FILTER (WHERE n.status = 'APPLIED' AND n.mode = 'MANUAL'),
                count(*) FILTER (WHERE n.status = 'APPLIED' AND n.mode <> 'MANUAL'),
-               count(*) FILTER (WHERE n.status = 'FAILED')
+               count(*) FILTER (WHERE n.status = 'FAILED'),
+               count(*) FILTER (WHERE n.status = 'REVERTED')
         FROM new_rows n GROUP BY 1 ORDER BY 1
         ON CONFLICT (release_id, slot) DO UPDATE
             SET applied_manually = c.applied_manually + EXCLUDED.applied_manually,
                 applied_automatically = c.applied_automatically + EXCLUDED.applied_automatically,
-                failed = c.failed + EXCLUDED.failed;
+                failed = c.failed + EXCLUDED.failed,
+                reverted = c.reverted + EXCLUDED.reverted;
         INSERT INTO release_wave_progress AS c (release_id, wave, slot, applied, failed)
         SELECT n.release_id, n.wave, my_slot,
                count(*) FILTER (WHERE n.status = 'APPLIED'), count(*) FILTER (WHERE n.status = 'FAILED')
@@ -108,18 +127,20 @@ BEGIN
             SET applied = c.applied + EXCLUDED.applied, failed = c.failed + EXCLUDED.failed;
     END IF;
     IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        INSERT INTO release_progress AS c (release_id, slot, applied_manually, applied_automatically, failed)
+        INSERT INTO release_progress AS c (release_id, slot, applied_manually, applied_automatically, failed, reverted)
         SELECT o.release_id, my_slot,
                -count(*) FILTER (WHERE o.status = 'APPLIED' AND o.mode = 'MANUAL'),
                -count(*) FILTER (WHERE o.status = 'APPLIED' AND o.mode <> 'MANUAL'),
-               -count(*) FILTER (WHERE o.status = 'FAILED')
+               -count(*) FILTER (WHERE o.status = 'FAILED'),
+               -count(*) FILTER (WHERE o.status = 'REVERTED')
         FROM old_rows o JOIN releases r ON r.id = o.release_id
         WHERE TG_OP = 'UPDATE' OR r.status IN ('SCHEDULED', 'IN_PROGRESS', 'PAUSED')
         GROUP BY 1 ORDER BY 1
         ON CONFLICT (release_id, slot) DO UPDATE
             SET applied_manually = c.applied_manually + EXCLUDED.applied_manually,
                 applied_automatically = c.applied_automatically + EXCLUDED.applied_automatically,
-                failed = c.failed + EXCLUDED.failed;
+                failed = c.failed + EXCLUDED.failed,
+                reverted = c.reverted + EXCLUDED.reverted;
         INSERT INTO release_wave_progress AS c (release_id, wave, slot, applied, failed)
         SELECT o.release_id, o.wave, my_slot,
                -count(*) FILTER (WHERE o.status = 'APPLIED'), -count(*) FILTER (WHERE o.status = 'FAILED')

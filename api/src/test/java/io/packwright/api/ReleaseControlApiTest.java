@@ -325,6 +325,9 @@ class ReleaseControlApiTest extends ReleaseWorkerApiTestBase {
         assertEquals(1, currentNumber(), "the current release returns to the one before it");
 
         await("wave 1 is put back", () -> installedNumber(first) == 1);
+        ApiResponse after = awaitRelease(
+                partner, release, r -> ((Number) ((Map<?, ?>) r.get("progress")).get("reverted")).intValue() == 1);
+        assertEquals(0, ((Number) ((Map<?, ?>) after.get("progress")).get("applied")).intValue());
         assertEquals(1, installedNumber(second), "wave 2 never ran");
         assertEquals(
                 1,

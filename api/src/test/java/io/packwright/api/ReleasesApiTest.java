@@ -112,7 +112,8 @@ class ReleasesApiTest extends CatalogApiTestBase {
                         "failed", 0,
                         "remaining", 0,
                         "deployed", 0,
-                        "deploymentFailed", 0),
+                        "deploymentFailed", 0,
+                        "reverted", 0),
                 created.get("progress"));
 
         ApiResponse packNow = api.get("/api/v1/integration-packs/" + pack, Tokens.account(partner));

@@ -103,14 +103,15 @@ public record ReleaseResponse(
                 release.workflowId(),
                 release.contentOf(),
                 new Progress(
-                        applied + release.failed() + release.remaining(),
+                        applied + release.failed() + release.reverted() + release.remaining(),
                         applied,
                         release.appliedManually(),
                         release.appliedAutomatically(),
                         release.failed(),
                         release.remaining(),
                         release.deployed(),
-                        release.deploymentFailed()),
+                        release.deploymentFailed(),
+                        release.reverted()),
                 release.statusReason(),
                 Rollout.of(release.status(), release.statusReason(), release.rollout()));
     }
@@ -203,7 +204,7 @@ public record ReleaseResponse(
      * Progress over the instances the release concerns: those that were on an older release of the
      * pack while it was open. Instances installed directly on it are not counted.
      *
-     * @param instances applied + failed + remaining
+     * @param instances applied + failed + reverted + remaining
      * @param applied instances that run the release
      * @param appliedManually applied by their managed account during the testing period
      * @param appliedAutomatically applied by the release itself (immediately or in its window)
@@ -212,6 +213,8 @@ public record ReleaseResponse(
      * @param deployed deployment reports (instance x environment) of runtimes that run it now
      * @param deploymentFailed deployment reports of runtimes that failed to deploy it (GET
      *     /api/v1/releases/{id}/deployments?state=FAILED lists them with their messages)
+     * @param reverted instances a cancel or an abort put back on the release they ran before (ledger
+     *     {@code REVERTED}); they no longer count as applied
      */
     @Serdeable
     public record Progress(
@@ -222,5 +225,6 @@ public record ReleaseResponse(
             long failed,
             long remaining,
             long deployed,
-            long deploymentFailed) {}
+            long deploymentFailed,
+            long reverted) {}
 }

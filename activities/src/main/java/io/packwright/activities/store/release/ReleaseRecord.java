@@ -33,6 +33,7 @@ import java.util.UUID;
  * @param remaining instances still waiting for it (0 once it is terminal)
  * @param deployed deployment reports (instance x environment) of runtimes that run it
  * @param deploymentFailed deployment reports of runtimes that failed to deploy it
+ * @param reverted instances put back on the release they ran before by a cancel or an abort
  * @param statusReason why it is {@code PAUSED}, {@code CANCELLED} or {@code ABORTED}, when a reason
  *     was given (the partner's, or its failure gate's)
  * @param rollout its staged rollout, or {@code null} when it is applied to the whole install base at once
@@ -61,6 +62,7 @@ public record ReleaseRecord(
         long remaining,
         long deployed,
         long deploymentFailed,
+        long reverted,
         @Nullable String statusReason,
         @Nullable ReleaseRollout rollout,
         List<Component> components) {
@@ -94,6 +96,7 @@ public record ReleaseRecord(
                 remaining,
                 deployed,
                 deploymentFailed,
+                reverted,
                 statusReason,
                 staged,
                 content);

@@ -57,7 +57,7 @@ public class ReleaseStore {
                    r.created_at, r.started_at, r.completed_at, r.workflow_id, r.content_of_release_number,
                    r.status_reason, r.rollout_soak_minutes, r.rollout_max_failed_percent,
                    counts.applied_manually,
-                   counts.applied_automatically, counts.failed, counts.deployed, counts.deployment_failed,
+                   counts.applied_automatically, counts.failed, counts.deployed, counts.deployment_failed, counts.reverted,
                    """ + REMAINING + """
              AS remaining
             FROM releases r JOIN integration_packs p ON p.id = r.integration_pack_id
@@ -595,6 +595,7 @@ public class ReleaseStore {
                         rows.getLong("remaining"),
                         rows.getLong("deployed"),
                         rows.getLong("deployment_failed"),
+                        rows.getLong("reverted"),
                         rows.getString("status_reason"),
                         rows.getObject("rollout_soak_minutes") == null
                                 ? null
