@@ -668,10 +668,22 @@ class ReleaseControlIT {
         return fail("workflow " + workflowId + " never said " + expected + " (" + seen + ")");
     }
 
-    private void assertWorkflowCompleted(JsonNode release) {
+    /**
+     * The workflow completes right after the activity that ended its release commits: polled, for
+     * at most 30 s.
+     */
+    private void assertWorkflowCompleted(JsonNode release) throws InterruptedException {
+        String workflowId = release.path("workflowId").asText();
+        Optional<WorkflowExecutionStatus> status = stack.workflowStatus(workflowId);
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (status.equals(Optional.of(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING))
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+            status = stack.workflowStatus(workflowId);
+        }
         assertEquals(
                 Optional.of(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED),
-                stack.workflowStatus(release.path("workflowId").asText()),
+                status,
                 "the release workflow completed");
     }
 
