@@ -18,6 +18,7 @@ import io.packwright.api.support.Benchmarks;
 import io.packwright.api.support.CatalogFixtures;
 import io.packwright.api.support.Tokens;
 import io.packwright.workflows.TaskQueues;
+import io.packwright.workflows.WorkerTuning;
 import io.packwright.workflows.release.ReleaseWorkflowImpl;
 import io.packwright.workflows.schedule.ProcessLane;
 import io.packwright.workflows.schedule.ProcessScheduleWorkflow;
@@ -71,6 +72,10 @@ class ScheduleFiringBenchmark {
     private static final int SCHEDULES = Integer.getInteger("packwright.benchmark.schedules", 1_000);
     private static final int MINUTES = Integer.getInteger("packwright.benchmark.schedule-minutes", 10);
     private static final int SCHEDULES_PER_ENVIRONMENT = 10;
+    /** The worker process's own options; the cache can be set apart to see what it is worth. */
+    private static final WorkerTuning TUNING = cacheOf(Integer.getInteger(
+            "packwright.benchmark.workflow-cache-size", WorkerTuning.defaults().workflowCacheSize()));
+
     private static final Path REPORT = Path.of("target", "benchmark", "schedule-firing-benchmark.txt");
 
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -89,8 +94,9 @@ class ScheduleFiringBenchmark {
         properties.put("temporal.namespace", namespace);
         try (EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties, "test")) {
             ApplicationContext context = server.getApplicationContext();
-            WorkerFactory workers = WorkerFactory.newInstance(context.getBean(WorkflowClient.class));
-            var worker = workers.newWorker(TaskQueues.RELEASES);
+            WorkerFactory workers =
+                    WorkerFactory.newInstance(context.getBean(WorkflowClient.class), TUNING.factoryOptions());
+            var worker = workers.newWorker(TaskQueues.RELEASES, TUNING.workerOptions());
             worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class, ProcessScheduleWorkflowImpl.class);
             worker.registerActivitiesImplementations(
                     context.getBean(ReleaseActivitiesImpl.class), context.getBean(ProcessScheduleActivitiesImpl.class));
@@ -259,7 +265,7 @@ class ScheduleFiringBenchmark {
                         + " lateness_p50_ms=%.1f lateness_p99_ms=%.1f lateness_max_ms=%.1f actions_per_fire=%.1f"
                         + " heap_peak_mib=%d claimed=%d reported=%d unexpected_answers=%d fires_and_p99_ms_per_minute=%s"
                         + " timer_lag_p50_ms=%.1f timer_lag_p99_ms=%.1f pick_up_p50_ms=%.1f pick_up_p99_ms=%.1f"
-                        + " task_p50_ms=%.1f task_p99_ms=%.1f",
+                        + " task_p50_ms=%.1f task_p99_ms=%.1f workflow_cache=%d workflow_task_slots=%d",
                 lanes.size(),
                 MINUTES,
                 expected,
@@ -280,7 +286,19 @@ class ScheduleFiringBenchmark {
                 Benchmarks.percentileMillis(pickUpLag, 0.50),
                 Benchmarks.percentileMillis(pickUpLag, 0.99),
                 Benchmarks.percentileMillis(taskTime, 0.50),
-                Benchmarks.percentileMillis(taskTime, 0.99));
+                Benchmarks.percentileMillis(taskTime, 0.99),
+                TUNING.workflowCacheSize(),
+                TUNING.maxConcurrentWorkflowTaskExecutions());
+    }
+
+    private static WorkerTuning cacheOf(int size) {
+        WorkerTuning defaults = WorkerTuning.defaults();
+        return new WorkerTuning(
+                defaults.maxConcurrentActivityExecutions(),
+                defaults.maxConcurrentWorkflowTaskExecutions(),
+                size,
+                Math.max(size, defaults.maxWorkflowThreads()),
+                defaults.stickyExecution());
     }
 
     /** Fires recorded per minute of the window and their p99 lateness, as {@code n:ms,n:ms}. */

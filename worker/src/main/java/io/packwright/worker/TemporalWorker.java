@@ -48,7 +48,7 @@ final class TemporalWorker implements ApplicationEventListener<StartupEvent> {
     private volatile boolean stopping;
 
     TemporalWorker(WorkflowClient client, WorkerProperties properties, WorkerRegistrations registrations) {
-        this.factory = WorkerFactory.newInstance(client);
+        this.factory = WorkerFactory.newInstance(client, properties.tuning().factoryOptions());
         this.registrations = registrations;
         this.shutdownGracePeriod = properties.shutdownGracePeriod();
         Worker worker = factory.newWorker(TaskQueues.RELEASES, workerOptions(properties));
@@ -56,14 +56,7 @@ final class TemporalWorker implements ApplicationEventListener<StartupEvent> {
     }
 
     static WorkerOptions workerOptions(WorkerProperties properties) {
-        WorkerOptions.Builder options = WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(properties.maxConcurrentActivityExecutions())
-                .setMaxConcurrentWorkflowTaskExecutionSize(properties.maxConcurrentWorkflowTaskExecutions());
-        if (!properties.stickyExecution()) {
-            // the SDK asks for no sticky queue when this timeout is zero
-            options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
-        }
-        return options.build();
+        return properties.tuning().workerOptions();
     }
 
     /** The worker factory, for tests and diagnostics. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class StickyExecutionTest {
 
     private static WorkerProperties properties(boolean sticky) {
-        return new WorkerProperties(16, 50, Duration.ofSeconds(30), Duration.ofMinutes(1), true, sticky);
+        return new WorkerProperties(16, 50, 2000, 2000, Duration.ofSeconds(30), Duration.ofMinutes(1), true, sticky);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.packwright.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.context.ApplicationContext;
@@ -10,8 +11,10 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.packwright.activities.store.TestDatabase;
 import io.packwright.activities.store.TestDatabases;
 import io.packwright.activities.temporal.TestTemporalServer;
+import io.packwright.workflows.WorkerTuning;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.Map;
@@ -83,20 +86,49 @@ class WorkerApplicationTest {
             assertEquals(Duration.ofSeconds(30), defaults.shutdownGracePeriod());
             assertEquals(Duration.ofMinutes(1), defaults.reconcileInterval());
             assertTrue(defaults.registerSearchAttributes());
+            assertEquals(2000, defaults.workflowCacheSize());
+            assertEquals(2000, defaults.maxWorkflowThreads());
+            assertEquals(WorkerTuning.defaults(), defaults.tuning());
         }
 
         Map<String, Object> properties = properties(temporal.address());
         properties.put("packwright.worker.max-concurrent-activity-executions", "3");
         properties.put("packwright.worker.max-concurrent-workflow-task-executions", "4");
         properties.put("packwright.worker.shutdown-grace-period", "7s");
+        properties.put("packwright.worker.workflow-cache-size", "30");
+        properties.put("packwright.worker.max-workflow-threads", "40");
         try (ApplicationContext context = ApplicationContext.run(properties)) {
             WorkerProperties configured = context.getBean(WorkerProperties.class);
             WorkerOptions options = TemporalWorker.workerOptions(configured);
+            WorkerFactoryOptions factoryOptions = configured.tuning().factoryOptions();
 
             assertEquals(Duration.ofSeconds(7), configured.shutdownGracePeriod());
             assertEquals(3, options.getMaxConcurrentActivityExecutionSize());
             assertEquals(4, options.getMaxConcurrentWorkflowTaskExecutionSize());
+            assertEquals(30, factoryOptions.getWorkflowCacheSize());
+            assertEquals(40, factoryOptions.getMaxWorkflowThreadCount());
         }
+    }
+
+    @Test
+    void fewerWorkflowThreadsThanCachedWorkflowsAreRefusedAtStart() {
+        Map<String, Object> properties = properties(temporal.address());
+        properties.put("packwright.worker.workflow-cache-size", "500");
+        properties.put("packwright.worker.max-workflow-threads", "100");
+
+        Throwable refused = assertThrows(RuntimeException.class, () -> {
+            try (ApplicationContext context = ApplicationContext.run(properties)) {
+                context.getBean(WorkerProperties.class);
+            }
+        });
+        String messages = "";
+        for (Throwable cause = refused; cause != null; cause = cause.getCause()) {
+            messages += cause.getMessage() + "\n";
+        }
+        assertTrue(
+                messages.contains("packwright.worker.max-workflow-threads (100) must be at least"
+                        + " packwright.worker.workflow-cache-size (500)"),
+                messages);
     }
 
     private static Map<String, Object> properties(String temporalAddress) {
