@@ -44,6 +44,7 @@ record Banner(
         out.append(String.format(
                 Locale.ROOT, "  Packwright is up (%.1f s). Ctrl-C stops everything.\n", startup.toMillis() / 1000.0));
         out.append(RULE).append('\n');
+        line(out, "Console", apiUrl + "/console   (development sign-in: pick an account)");
         line(out, "API", apiUrl + "/api/v1   (listening on 127.0.0.1 only)");
         line(out, "Health", apiUrl + "/health");
         line(out, "OpenAPI", apiUrl + "/swagger/packwright-v1.yml");

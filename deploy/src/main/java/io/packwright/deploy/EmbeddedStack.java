@@ -160,6 +160,8 @@ public final class EmbeddedStack {
         common.put("PACKWRIGHT_WEBHOOKS_ALLOW_LOOPBACK", "true");
         Map<String, String> apiEnvironment = new HashMap<>(common);
         apiEnvironment.put("PACKWRIGHT_JWT_SECRET", config.jwtSecret());
+        // the console lists the accounts to act as (development mode only)
+        apiEnvironment.put("PACKWRIGHT_CONSOLE_DEV_SIGN_IN", "true");
         Map<String, String> workerEnvironment = new HashMap<>(common);
         if (config.embeddedTemporal()) {
             // the Java test server never moves a dead worker's sticky tasks to another worker

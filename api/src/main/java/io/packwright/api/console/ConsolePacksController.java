@@ -1,0 +1,164 @@
+package io.packwright.api.console;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.views.ModelAndView;
+import io.packwright.activities.store.pack.InstallationType;
+import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
+import io.packwright.api.packs.CreateIntegrationPackRequest;
+import io.packwright.api.packs.IntegrationPackResponse;
+import io.packwright.api.packs.IntegrationPackService;
+import io.packwright.api.paging.PageRequest;
+import io.packwright.api.paging.PageResponse;
+import io.packwright.api.problem.ApiException;
+import io.packwright.api.problem.FieldError;
+import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The partner's Manage › Integration Packs pages: the list of packs with the form that creates one,
+ * and one pack. They call {@link IntegrationPackService} as the API does, with the same checks (the
+ * request's constraints by the same validator, the rest by the service).
+ */
+@Hidden
+@Controller(ConsolePaths.ROOT + "/packs")
+@Secured(SecurityRule.IS_ANONYMOUS)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class ConsolePacksController {
+
+    private static final int PAGE_SIZE = 25;
+
+    private final IntegrationPackService packs;
+    private final Tenancy tenancy;
+    private final Validator validator;
+
+    ConsolePacksController(IntegrationPackService packs, Tenancy tenancy, Validator validator) {
+        this.packs = packs;
+        this.tenancy = tenancy;
+        this.validator = validator;
+    }
+
+    @Get
+    HttpResponse<?> list(
+            HttpRequest<?> request, @Nullable Authentication authentication, @Nullable @QueryValue String pageToken) {
+        if (authentication == null) {
+            return signIn();
+        }
+        Caller caller = tenancy.caller(authentication);
+        PageResponse<IntegrationPackResponse> page = packs.list(caller, PageRequest.of(PAGE_SIZE, pageToken));
+        return HttpResponse.ok(new ModelAndView<>(
+                "packs",
+                model(request, caller, "Integration Packs")
+                        .with("packs", page.items())
+                        .with("nextPageToken", page.nextPageToken())
+                        .with("form", PackForm.empty())
+                        .map()));
+    }
+
+    /** Creates a pack; the form comes back with the errors next to their fields, or the browser goes to the pack. */
+    @Post(consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> create(
+            HttpRequest<?> request, @Nullable Authentication authentication, @Body Map<String, String> form) {
+        if (authentication == null) {
+            return signIn();
+        }
+        Caller caller = tenancy.caller(authentication);
+        PackForm values = PackForm.of(form);
+        InstallationType type;
+        try {
+            type = values.installationType().isEmpty() ? null : InstallationType.valueOf(values.installationType());
+        } catch (IllegalArgumentException e) {
+            return formWithErrors(values, List.of(new FieldError("installationType", "Choose SINGLE or MULTI.")));
+        }
+        CreateIntegrationPackRequest body = new CreateIntegrationPackRequest(
+                values.name(), values.description().isEmpty() ? null : values.description(), type);
+        List<FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<CreateIntegrationPackRequest> violation : validator.validate(body)) {
+            errors.add(new FieldError(violation.getPropertyPath().toString(), violation.getMessage()));
+        }
+        if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(FieldError::field));
+            return formWithErrors(values, errors);
+        }
+        try {
+            IntegrationPackResponse pack = packs.create(caller, body);
+            return ConsoleViews.redirect(ConsolePaths.ROOT + "/packs/" + pack.id());
+        } catch (ApiException e) {
+            return formWithErrors(values, e.errors().isEmpty() ? List.of(new FieldError("", e.detail())) : e.errors());
+        }
+    }
+
+    @Get("/{id}")
+    HttpResponse<?> show(HttpRequest<?> request, @Nullable Authentication authentication, @PathVariable String id) {
+        if (authentication == null) {
+            return signIn();
+        }
+        Caller caller = tenancy.caller(authentication);
+        UUID packId;
+        try {
+            packId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return ConsoleErrors.notFound(request, caller);
+        }
+        IntegrationPackResponse pack;
+        try {
+            pack = packs.get(caller, packId);
+        } catch (ApiException e) {
+            return ConsoleErrors.page(request, caller, e);
+        }
+        return HttpResponse.ok(new ModelAndView<>(
+                "pack", model(request, caller, pack.name()).with("pack", pack).map()));
+    }
+
+    private static HttpResponse<?> formWithErrors(PackForm values, List<FieldError> errors) {
+        Map<String, String> byField = new HashMap<>();
+        for (FieldError error : errors) {
+            byField.merge(error.field(), error.message(), (a, b) -> a + " " + b);
+        }
+        return HttpResponse.ok(new ModelAndView<>("packForm", Map.of("form", values.withErrors(byField))));
+    }
+
+    private static HttpResponse<?> signIn() {
+        return HttpResponse.seeOther(URI.create(ConsolePaths.SIGN_IN));
+    }
+
+    private static Model model(HttpRequest<?> request, Caller caller, String title) {
+        return new Model().with("page", ConsolePage.of(title, ConsoleViews.csrfToken(request), caller));
+    }
+
+    /** A template's parameters. */
+    static final class Model {
+        private final Map<String, Object> values = new HashMap<>();
+
+        Model with(String name, @Nullable Object value) {
+            values.put(name, value);
+            return this;
+        }
+
+        Map<String, Object> map() {
+            return values;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.packwright.api.console;
+
+import io.micronaut.core.annotation.Nullable;
+import io.packwright.api.auth.Caller;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * What every console page's layout needs: its title, the CSRF token htmx sends, who is signed in and
+ * the navigation of their role.
+ *
+ * @param title the page's title
+ * @param csrfToken the token for {@link ConsoleSessions#CSRF_HEADER}
+ * @param signedInAs the signed-in account's name ("Platform operator" for an operator); {@code null}
+ *     on the sign-in page
+ * @param zone the viewer's account time zone (UTC for operators)
+ * @param navigation the links of the viewer's role
+ */
+public record ConsolePage(
+        String title, String csrfToken, @Nullable String signedInAs, ZoneId zone, List<Link> navigation) {
+
+    /** A navigation link. */
+    public record Link(String label, String href) {}
+
+    static ConsolePage anonymous(String title, String csrfToken) {
+        return new ConsolePage(title, csrfToken, null, ZoneId.of("UTC"), List.of());
+    }
+
+    static ConsolePage of(String title, String csrfToken, Caller caller) {
+        if (caller.isAdmin()) {
+            return new ConsolePage(title, csrfToken, "Platform operator", ZoneId.of("UTC"), List.of());
+        }
+        ZoneId zone = caller.account().timeZone() == null
+                ? ZoneId.of("UTC")
+                : ZoneId.of(caller.account().timeZone());
+        List<Link> links =
+                caller.isPartner() ? List.of(new Link("Integration Packs", ConsolePaths.ROOT + "/packs")) : List.of();
+        return new ConsolePage(title, csrfToken, caller.account().name(), zone, links);
+    }
+}

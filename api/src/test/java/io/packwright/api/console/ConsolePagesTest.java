@@ -1,0 +1,208 @@
+package io.packwright.api.console;
+
+import static io.packwright.api.support.ApiClient.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.packwright.api.support.ApiResponse;
+import io.packwright.api.support.CatalogApiTestBase;
+import io.packwright.api.support.Tokens;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console over HTTP, as a browser with htmx uses it: the development sign-in, the session and
+ * CSRF cookies, the partner's pack pages over the same service as the API, another tenant's pages,
+ * the Content-Security-Policy.
+ */
+class ConsolePagesTest extends CatalogApiTestBase {
+
+    private UUID partner;
+    private UUID otherPartner;
+    private UUID otherPack;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(super.getProperties());
+        properties.put("packwright.console.dev-sign-in", "true");
+        properties.put(
+                "packwright.console.session-secret",
+                java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        return properties;
+    }
+
+    @BeforeAll
+    void partners() {
+        partner = createPartner("Console Partner", true, false);
+        otherPartner = createPartner("Other Console Partner", true, false);
+        otherPack = UUID.fromString(api.post(
+                        "/api/v1/integration-packs",
+                        Tokens.account(otherPartner),
+                        obj("name", "Other tenant's pack", "installationType", "SINGLE"))
+                .string("id"));
+    }
+
+    private ConsoleBrowser browser() {
+        return new ConsoleBrowser(server.getURI());
+    }
+
+    private long packsOf(UUID account) {
+        return count("SELECT count(*) FROM integration_packs WHERE partner_account_id = '" + account + "'");
+    }
+
+    @Test
+    void theDevelopmentSignInListsTheAccountsAndSetsAnHttpOnlyConsoleCookie() {
+        ConsoleBrowser browser = browser();
+        HttpResponse<String> page = browser.get("/console/sign-in");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+        assertTrue(page.body().contains("Console Partner"), page::body);
+        assertTrue(page.body().contains("Platform operator"), page::body);
+        String csrf = ConsoleBrowser.setCookie(page, ConsoleSessions.CSRF_COOKIE);
+        assertTrue(
+                csrf.toLowerCase().contains("httponly")
+                        && csrf.contains("SameSite=Strict")
+                        && csrf.contains("Path=/console"),
+                csrf);
+        assertFalse(csrf.contains("Secure"), csrf);
+
+        HttpResponse<String> signedIn = browser.post("/console/sign-in/dev", Map.of("subject", partner.toString()));
+        assertEquals(204, signedIn.statusCode(), signedIn::body);
+        String session = ConsoleBrowser.setCookie(signedIn, ConsoleSessions.SESSION_COOKIE);
+        assertTrue(
+                session.toLowerCase().contains("httponly")
+                        && session.contains("SameSite=Lax")
+                        && session.contains("Path=/console"),
+                session);
+
+        HttpResponse<String> home = browser.get("/console");
+        assertEquals(303, home.statusCode());
+        assertEquals("/console/packs", home.headers().firstValue("location").orElse(null));
+    }
+
+    @Test
+    void cookiesAreSecureBehindAnHttpsProxy() throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(server.getURI().resolve("/console/sign-in"))
+                                .header("X-Forwarded-Proto", "https")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertTrue(ConsoleBrowser.setCookie(page, ConsoleSessions.CSRF_COOKIE).contains("Secure"));
+    }
+
+    @Test
+    void withoutAGenuineSessionThePagesSendToTheSignIn() {
+        ConsoleBrowser browser = browser();
+        HttpResponse<String> packs = browser.get("/console/packs");
+        assertEquals(303, packs.statusCode());
+        assertEquals("/console/sign-in", packs.headers().firstValue("location").orElse(null));
+
+        browser.signIn(partner.toString());
+        String genuine = browser.cookies.get(ConsoleSessions.SESSION_COOKIE);
+        String otherSubject = java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("admin|9999999999|x").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        browser.cookies.put(ConsoleSessions.SESSION_COOKIE, otherSubject + genuine.substring(genuine.indexOf('.')));
+        assertEquals(303, browser.get("/console/packs").statusCode(), "a session whose payload was changed");
+    }
+
+    @Test
+    void thePartnerSeesItsPacksAndNotAnotherTenants() {
+        api.post(
+                "/api/v1/integration-packs",
+                Tokens.account(partner),
+                obj("name", "Listed pack", "description", "Shown in the list", "installationType", "SINGLE"));
+        ConsoleBrowser browser = browser();
+        browser.signIn(partner.toString());
+
+        HttpResponse<String> list = browser.get("/console/packs");
+        assertEquals(200, list.statusCode(), list::body);
+        assertTrue(list.body().contains("Listed pack"), list::body);
+        assertTrue(list.body().contains("<main id=\"main\">"), "a main landmark");
+        assertFalse(
+                list.body().contains("Other tenant&#39;s pack") || list.body().contains("Other tenant's pack"));
+
+        HttpResponse<String> foreign = browser.get("/console/packs/" + otherPack);
+        assertEquals(404, foreign.statusCode());
+        assertFalse(foreign.body().contains("Other tenant"), foreign::body);
+        assertEquals(404, browser.get("/console/packs/not-a-uuid").statusCode());
+    }
+
+    @Test
+    void aPackIsCreatedThroughTheFormWithTheApisRules() {
+        ConsoleBrowser browser = browser();
+        browser.signIn(partner.toString());
+        browser.get("/console/packs");
+        long before = packsOf(partner);
+
+        HttpResponse<String> invalid = browser.post(
+                "/console/packs", Map.of("name", "", "description", "x".repeat(501), "installationType", "SINGLE"));
+        assertEquals(200, invalid.statusCode(), invalid::body);
+        assertTrue(invalid.body().contains("id=\"pack-name-error\""), invalid::body);
+        assertTrue(invalid.body().contains("id=\"pack-description-error\""), invalid::body);
+        assertEquals(before, packsOf(partner), "nothing is created");
+
+        HttpResponse<String> created = browser.post(
+                "/console/packs",
+                Map.of("name", "Made in the console", "description", "From the form", "installationType", "SINGLE"));
+        assertEquals(204, created.statusCode(), created::body);
+        String location = created.headers().firstValue("HX-Redirect").orElseThrow();
+        assertTrue(location.startsWith("/console/packs/"), location);
+        String id = location.substring("/console/packs/".length());
+        ApiResponse pack = api.get("/api/v1/integration-packs/" + id, Tokens.account(partner));
+        assertEquals(200, pack.status(), pack::toString);
+        assertEquals("Made in the console", pack.get("name"));
+
+        HttpResponse<String> duplicate =
+                browser.post("/console/packs", Map.of("name", "Made in the console", "installationType", "SINGLE"));
+        assertEquals(200, duplicate.statusCode());
+        assertTrue(duplicate.body().contains("role=\"alert\""), duplicate::body);
+        assertEquals(before + 1, packsOf(partner));
+
+        HttpResponse<String> page = browser.get(location);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Made in the console"), page::body);
+    }
+
+    @Test
+    void aStateChangingRequestWithoutTheCsrfTokenIsRefusedAndChangesNothing() {
+        ConsoleBrowser browser = browser();
+        browser.signIn(partner.toString());
+        browser.get("/console/packs");
+        long before = packsOf(partner);
+
+        Map<String, String> form = Map.of("name", "Forged", "installationType", "SINGLE");
+        assertEquals(403, browser.post("/console/packs", form, null).statusCode());
+        ConsoleBrowser other = browser();
+        other.get("/console/sign-in");
+        assertEquals(403, browser.post("/console/packs", form, other.csrfToken).statusCode(), "another browser's");
+        assertEquals(before, packsOf(partner));
+    }
+
+    @Test
+    void pagesHaveAContentSecurityPolicyWithoutInlineScript() {
+        HttpResponse<String> page = browser().get("/console/sign-in");
+        String policy = page.headers().firstValue("content-security-policy").orElse("");
+        assertTrue(policy.contains("script-src 'self'"), policy);
+        assertFalse(policy.contains("unsafe-inline") || policy.contains("unsafe-eval"), policy);
+        assertFalse(page.body().contains("<script>"), "no inline script");
+        HttpResponse<String> htmx = browser().get("/console/assets/htmx.min.js");
+        assertEquals(200, htmx.statusCode());
+        assertTrue(htmx.body().contains("htmx"));
+    }
+
+    @Test
+    void theApiNeverAcceptsTheConsoleCookie() {
+        ConsoleBrowser browser = browser();
+        browser.signIn(partner.toString());
+        assertEquals(401, browser.get("/api/v1/integration-packs").statusCode());
+    }
+}
