@@ -135,7 +135,7 @@ class ConsolePacksController {
     private static HttpResponse<?> formWithErrors(PackForm values, List<FieldError> errors) {
         Map<String, String> byField = new HashMap<>();
         for (FieldError error : errors) {
-            byField.merge(error.field(), error.message(), (a, b) -> a + " " + b);
+            byField.merge(error.field(), error.message(), (a, b) -> a + "; " + b);
         }
         return HttpResponse.ok(new ModelAndView<>("packForm", Map.of("form", values.withErrors(byField))));
     }

@@ -1,0 +1,134 @@
+package io.packwright.api.console;
+
+import static io.packwright.api.support.ApiClient.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.packwright.api.support.ApiResponse;
+import io.packwright.api.support.CatalogApiTestBase;
+import io.packwright.api.support.Tokens;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real headless Chromium: htmx runs under the Content-Security-Policy, the
+ * development sign-in, the partner's pack pages with a form's errors and a pack created from the
+ * keyboard, another tenant's page. Screenshots of every page go to {@code target/screenshots}.
+ */
+class ConsoleChromiumTest extends CatalogApiTestBase {
+
+    private UUID partner;
+    private UUID otherPack;
+    private Chromium chromium;
+    private WebDriverWait wait;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(super.getProperties());
+        properties.put("packwright.console.dev-sign-in", "true");
+        properties.put("packwright.console.session-secret", Base64.getEncoder().encodeToString(new byte[32]));
+        return properties;
+    }
+
+    @BeforeAll
+    void partners() {
+        partner = createPartner("Browser Partner", true, false);
+        UUID other = createPartner("Browser Other Partner", true, false);
+        otherPack = UUID.fromString(api.post(
+                        "/api/v1/integration-packs",
+                        Tokens.account(other),
+                        obj("name", "Not for the browser partner", "installationType", "SINGLE"))
+                .string("id"));
+    }
+
+    @BeforeEach
+    void browser() {
+        chromium = Chromium.start();
+        wait = new WebDriverWait(chromium.driver, Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    private String url(String path) {
+        return server.getURI().resolve(path).toString();
+    }
+
+    private void signInAsThePartner() {
+        chromium.driver.get(url("/console/sign-in"));
+        chromium.screenshot("sign-in");
+        chromium.driver
+                .findElement(By.xpath("//button[normalize-space()='Browser Partner']"))
+                .click();
+        // htmx posted the form with the CSRF token and followed HX-Redirect: its script ran under the CSP
+        wait.until(ExpectedConditions.urlToBe(url("/console/packs")));
+    }
+
+    @Test
+    void aPartnerCreatesAPackAndSeesTheFormsErrorsFirst() {
+        signInAsThePartner();
+        assertEquals(
+                "Integration Packs",
+                chromium.driver.findElement(By.tagName("h1")).getText());
+        assertTrue(
+                chromium.driver.findElement(By.tagName("header")).getText().contains("Signed in as Browser Partner"));
+        chromium.screenshot("packs");
+
+        WebElement description = chromium.driver.findElement(By.id("pack-description"));
+        description.sendKeys("Made by a browser");
+        chromium.driver
+                .findElement(By.xpath("//button[normalize-space()='Create pack']"))
+                .click();
+        WebElement nameError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("pack-name-error")));
+        assertFalse(nameError.getText().isBlank());
+        assertEquals("true", chromium.driver.findElement(By.id("pack-name")).getAttribute("aria-invalid"));
+        assertEquals(
+                "Made by a browser",
+                chromium.driver.findElement(By.id("pack-description")).getAttribute("value"),
+                "the form keeps what was typed");
+        chromium.screenshot("pack-form-errors");
+
+        WebElement name = chromium.driver.findElement(By.id("pack-name"));
+        name.sendKeys("Browser pack");
+        name.sendKeys(Keys.ENTER);
+        wait.until(ExpectedConditions.urlMatches(".*/console/packs/[0-9a-f-]{36}$"));
+        assertEquals(
+                "Browser pack", chromium.driver.findElement(By.tagName("h1")).getText());
+        chromium.screenshot("pack");
+        chromium.phone();
+        chromium.screenshot("pack-phone");
+
+        String id = chromium.driver
+                .getCurrentUrl()
+                .substring(chromium.driver.getCurrentUrl().lastIndexOf('/') + 1);
+        ApiResponse pack = api.get("/api/v1/integration-packs/" + id, Tokens.account(partner));
+        assertEquals(200, pack.status(), pack::toString);
+        assertEquals("Made by a browser", pack.get("description"));
+    }
+
+    @Test
+    void anotherTenantsPackIsNotFound() {
+        signInAsThePartner();
+        chromium.driver.get(url("/console/packs/" + otherPack));
+        assertEquals("Not found", chromium.driver.findElement(By.tagName("h1")).getText());
+        assertFalse(chromium.driver.getPageSource().contains("Not for the browser partner"));
+        chromium.screenshot("other-tenant-pack");
+    }
+}
