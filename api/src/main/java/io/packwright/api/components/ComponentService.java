@@ -80,8 +80,16 @@ public class ComponentService {
     /** The caller's components in creation order. */
     @Transactional
     public PageResponse<ComponentResponse> list(Caller caller, PageRequest page) {
-        List<ComponentEntity> rows = components.findPage(
-                tenancy.partner(caller, Tenancy.PartnerArea.CATALOG), page.after(), page.fetchSize());
+        return list(caller, "", page);
+    }
+
+    /** The caller's components whose name contains {@code nameContains} (ignoring case), in creation order. */
+    @Transactional
+    public PageResponse<ComponentResponse> list(Caller caller, String nameContains, PageRequest page) {
+        UUID partner = tenancy.partner(caller, Tenancy.PartnerArea.CATALOG);
+        List<ComponentEntity> rows = nameContains.isEmpty()
+                ? components.findPage(partner, page.after(), page.fetchSize())
+                : components.findPageNamed(partner, nameContains, page.after(), page.fetchSize());
         return page.toPage(rows, ComponentEntity::id, ComponentResponse::of);
     }
 

@@ -22,19 +22,16 @@ import io.packwright.api.auth.Tenancy;
 import io.packwright.api.packs.CreateIntegrationPackRequest;
 import io.packwright.api.packs.IntegrationPackResponse;
 import io.packwright.api.packs.IntegrationPackService;
+import io.packwright.api.packs.PackContentService;
 import io.packwright.api.paging.PageRequest;
 import io.packwright.api.paging.PageResponse;
 import io.packwright.api.problem.ApiException;
 import io.packwright.api.problem.FieldError;
 import io.swagger.v3.oas.annotations.Hidden;
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -51,11 +48,14 @@ class ConsolePacksController {
     private static final int PAGE_SIZE = 25;
 
     private final IntegrationPackService packs;
+    private final PackContentService contents;
     private final Tenancy tenancy;
     private final Validator validator;
 
-    ConsolePacksController(IntegrationPackService packs, Tenancy tenancy, Validator validator) {
+    ConsolePacksController(
+            IntegrationPackService packs, PackContentService contents, Tenancy tenancy, Validator validator) {
         this.packs = packs;
+        this.contents = contents;
         this.tenancy = tenancy;
         this.validator = validator;
     }
@@ -64,13 +64,13 @@ class ConsolePacksController {
     HttpResponse<?> list(
             HttpRequest<?> request, @Nullable Authentication authentication, @Nullable @QueryValue String pageToken) {
         if (authentication == null) {
-            return signIn();
+            return ConsoleViews.signIn();
         }
         Caller caller = tenancy.caller(authentication);
         PageResponse<IntegrationPackResponse> page = packs.list(caller, PageRequest.of(PAGE_SIZE, pageToken));
         return HttpResponse.ok(new ModelAndView<>(
                 "packs",
-                model(request, caller, "Integration Packs")
+                ConsoleViews.model(request, caller, "Integration Packs")
                         .with("packs", page.items())
                         .with("nextPageToken", page.nextPageToken())
                         .with("form", PackForm.empty())
@@ -82,7 +82,7 @@ class ConsolePacksController {
     HttpResponse<?> create(
             HttpRequest<?> request, @Nullable Authentication authentication, @Body Map<String, String> form) {
         if (authentication == null) {
-            return signIn();
+            return ConsoleViews.signIn();
         }
         Caller caller = tenancy.caller(authentication);
         PackForm values = PackForm.of(form);
@@ -94,34 +94,29 @@ class ConsolePacksController {
         }
         CreateIntegrationPackRequest body = new CreateIntegrationPackRequest(
                 values.name(), values.description().isEmpty() ? null : values.description(), type);
-        List<FieldError> errors = new ArrayList<>();
-        for (ConstraintViolation<CreateIntegrationPackRequest> violation : validator.validate(body)) {
-            errors.add(new FieldError(violation.getPropertyPath().toString(), violation.getMessage()));
-        }
+        List<FieldError> errors = ConsoleForms.violations(validator, body);
         if (!errors.isEmpty()) {
-            errors.sort(Comparator.comparing(FieldError::field));
             return formWithErrors(values, errors);
         }
         try {
             IntegrationPackResponse pack = packs.create(caller, body);
             return ConsoleViews.redirect(ConsolePaths.ROOT + "/packs/" + pack.id());
         } catch (ApiException e) {
-            return formWithErrors(values, e.errors().isEmpty() ? List.of(new FieldError("", e.detail())) : e.errors());
+            return formWithErrors(values, ConsoleForms.errorsOf(e));
         }
     }
 
     @Get("/{id}")
     HttpResponse<?> show(HttpRequest<?> request, @Nullable Authentication authentication, @PathVariable String id) {
         if (authentication == null) {
-            return signIn();
+            return ConsoleViews.signIn();
         }
         Caller caller = tenancy.caller(authentication);
-        UUID packId;
-        try {
-            packId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
+        Optional<UUID> parsed = ConsoleViews.id(id);
+        if (parsed.isEmpty()) {
             return ConsoleErrors.notFound(request, caller);
         }
+        UUID packId = parsed.get();
         IntegrationPackResponse pack;
         try {
             pack = packs.get(caller, packId);
@@ -129,36 +124,18 @@ class ConsolePacksController {
             return ConsoleErrors.page(request, caller, e);
         }
         return HttpResponse.ok(new ModelAndView<>(
-                "pack", model(request, caller, pack.name()).with("pack", pack).map()));
+                "pack",
+                ConsoleViews.model(request, caller, pack.name())
+                        .with("pack", pack)
+                        .with("form", PackForm.of(pack))
+                        .with(
+                                "publications",
+                                contents.publications(caller, packId).items())
+                        .map()));
     }
 
     private static HttpResponse<?> formWithErrors(PackForm values, List<FieldError> errors) {
-        Map<String, String> byField = new HashMap<>();
-        for (FieldError error : errors) {
-            byField.merge(error.field(), error.message(), (a, b) -> a + "; " + b);
-        }
-        return HttpResponse.ok(new ModelAndView<>("packForm", Map.of("form", values.withErrors(byField))));
-    }
-
-    private static HttpResponse<?> signIn() {
-        return HttpResponse.seeOther(URI.create(ConsolePaths.SIGN_IN));
-    }
-
-    private static Model model(HttpRequest<?> request, Caller caller, String title) {
-        return new Model().with("page", ConsolePage.of(title, ConsoleViews.csrfToken(request), caller));
-    }
-
-    /** A template's parameters. */
-    static final class Model {
-        private final Map<String, Object> values = new HashMap<>();
-
-        Model with(String name, @Nullable Object value) {
-            values.put(name, value);
-            return this;
-        }
-
-        Map<String, Object> map() {
-            return values;
-        }
+        return HttpResponse.ok(
+                new ModelAndView<>("packForm", Map.of("form", values.withErrors(ConsoleForms.byField(errors)))));
     }
 }

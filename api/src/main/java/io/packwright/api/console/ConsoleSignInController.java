@@ -117,7 +117,7 @@ class ConsoleSignInController {
         return ConsoleViews.redirect(ConsolePaths.ROOT).cookie(sessions.sessionCookie(request, subject));
     }
 
-    @Post("/sign-out")
+    @Post(value = "/sign-out", consumes = MediaType.APPLICATION_FORM_URLENCODED)
     HttpResponse<?> signOut(HttpRequest<?> request) {
         return ConsoleViews.redirect(ConsolePaths.SIGN_IN).cookie(sessions.endedSession(request));
     }

@@ -13,6 +13,11 @@ public record PackForm(String name, String description, String installationType,
         return new PackForm("", "", "SINGLE", Map.of());
     }
 
+    static PackForm of(io.packwright.api.packs.IntegrationPackResponse pack) {
+        return new PackForm(
+                pack.name(), pack.description(), pack.installationType().name(), Map.of());
+    }
+
     static PackForm of(Map<String, String> form) {
         return new PackForm(
                 form.getOrDefault("name", ""),

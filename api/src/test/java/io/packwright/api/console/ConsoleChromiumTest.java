@@ -131,4 +131,38 @@ class ConsoleChromiumTest extends CatalogApiTestBase {
         assertFalse(chromium.driver.getPageSource().contains("Not for the browser partner"));
         chromium.screenshot("other-tenant-pack");
     }
+
+    @Test
+    void aPartnerAddsAComponentThroughTheFilteredDialogAndRemovesIt() {
+        UUID pack = fixtures.pack(partner, "Dialog pack", "SINGLE");
+        fixtures.shareableProcess(partner, "Customer import");
+        fixtures.shareableProcess(partner, "Ledger export");
+        signInAsThePartner();
+        chromium.driver.get(url("/console/packs/" + pack));
+        chromium.driver
+                .findElement(By.xpath("//summary[normalize-space()='Add components']"))
+                .click();
+        WebElement filter = chromium.driver.findElement(By.id("component-filter"));
+        filter.sendKeys("ledger");
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(
+                By.xpath("//div[@id='candidates']//label[contains(., 'Customer import')]")));
+        WebElement ledger = wait.until(ExpectedConditions.elementToBeClickable(
+                By.xpath("//div[@id='candidates']//label[contains(., 'Ledger export')]/input")));
+        chromium.screenshot("add-components-dialog");
+        ledger.click();
+        chromium.driver
+                .findElement(By.xpath("//button[normalize-space()='Add the checked components']"))
+                .click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//section[@aria-labelledby='publications-heading']//td[normalize-space()='Ledger export']")));
+        chromium.screenshot("pack-with-publication");
+
+        chromium.driver
+                .findElement(By.xpath("//button[starts-with(normalize-space(), 'Remove')]"))
+                .click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.xpath("//p[normalize-space()='The pack holds no component yet.']")));
+        chromium.screenshot("pack-after-remove");
+    }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +86,14 @@ class ConsolePagesTest extends CatalogApiTestBase {
         HttpResponse<String> home = browser.get("/console");
         assertEquals(303, home.statusCode());
         assertEquals("/console/packs", home.headers().firstValue("location").orElse(null));
+
+        HttpResponse<String> signedOut = browser.post("/console/sign-out", Map.of());
+        assertEquals(204, signedOut.statusCode(), signedOut::body);
+        assertEquals(
+                "/console/sign-in",
+                signedOut.headers().firstValue("HX-Redirect").orElse(null));
+        assertFalse(browser.cookies.containsKey(ConsoleSessions.SESSION_COOKIE));
+        assertEquals(303, browser.get("/console/packs").statusCode());
     }
 
     @Test
@@ -204,5 +213,87 @@ class ConsolePagesTest extends CatalogApiTestBase {
         ConsoleBrowser browser = browser();
         browser.signIn(partner.toString());
         assertEquals(401, browser.get("/api/v1/integration-packs").statusCode());
+    }
+
+    @Test
+    void thePackPageAddsFiltersAndRemovesComponentsAndRenamesThePack() {
+        UUID pack = fixtures.pack(partner, "Content pack", "SINGLE");
+        UUID orders = fixtures.shareableProcess(partner, "Orders sync");
+        UUID invoices = fixtures.shareableProcess(partner, "Invoices sync");
+        UUID unpackaged = fixtures.component(partner, "Unpackaged process", "PROCESS");
+        UUID foreign = fixtures.shareableProcess(otherPartner, "Orders of another tenant");
+        ConsoleBrowser browser = browser();
+        browser.signIn(partner.toString());
+        HttpResponse<String> page = browser.get("/console/packs/" + pack);
+        assertEquals(200, page.statusCode(), page::body);
+        assertTrue(page.body().contains("Publications"), page::body);
+
+        HttpResponse<String> filtered = browser.get("/console/packs/" + pack + "/candidates?filter=ORDERS");
+        assertEquals(200, filtered.statusCode(), filtered::body);
+        assertTrue(filtered.body().contains("Orders sync"), filtered::body);
+        assertFalse(filtered.body().contains("Invoices sync"), "filtered by name, ignoring case");
+        assertFalse(filtered.body().contains("another tenant"), "never another tenant's component");
+
+        HttpResponse<String> refused = browser.post(
+                "/console/packs/" + pack + "/components",
+                Map.of("component-" + orders, "on", "component-" + unpackaged, "on", "component-" + foreign, "on"));
+        assertEquals(200, refused.statusCode());
+        assertTrue(refused.body().contains("role=\"alert\""), refused::body);
+        assertTrue(refused.body().contains("no shareable package"), refused::body);
+        assertTrue(refused.body().contains("is in your catalog"), "another tenant's component is not found");
+        assertEquals(
+                java.util.Set.of(orders),
+                java.util.Set.copyOf(members(pack)),
+                "what the service accepted is added, the rest is not");
+
+        assertEquals(
+                204,
+                browser.post("/console/packs/" + pack + "/components", Map.of("component-" + invoices, "on"))
+                        .statusCode());
+        HttpResponse<String> withMembers = browser.get("/console/packs/" + pack);
+        assertTrue(
+                withMembers.body().contains("Orders sync") && withMembers.body().contains("Invoices sync"));
+        assertTrue(browser.get("/console/packs/" + pack + "/candidates?filter=sync")
+                .body()
+                .contains("already in the pack"));
+
+        HttpResponse<String> removed =
+                browser.post("/console/packs/" + pack + "/components/" + orders + "/remove", Map.of());
+        assertEquals(204, removed.statusCode(), removed::body);
+        assertEquals(List.of(invoices), members(pack));
+
+        HttpResponse<String> badName =
+                browser.post("/console/packs/" + pack + "/edit", Map.of("name", "", "description", "Still here"));
+        assertTrue(badName.body().contains("id=\"edit-name-error\""), badName::body);
+        assertEquals(
+                204,
+                browser.post("/console/packs/" + pack + "/edit", Map.of("name", "Renamed pack", "description", "New"))
+                        .statusCode());
+        assertEquals(
+                "Renamed pack",
+                api.get("/api/v1/integration-packs/" + pack, Tokens.account(partner))
+                        .get("name"));
+
+        ConsoleBrowser other = browser();
+        other.signIn(otherPartner.toString());
+        other.get("/console/packs");
+        assertEquals(
+                404, other.get("/console/packs/" + pack + "/candidates?filter=").statusCode());
+        HttpResponse<String> foreignRemove =
+                other.post("/console/packs/" + pack + "/components/" + invoices + "/remove", Map.of());
+        assertTrue(foreignRemove.body().contains("role=\"alert\""), foreignRemove::body);
+        assertEquals(List.of(invoices), members(pack), "another tenant changes nothing");
+    }
+
+    /** The pack's members, from the API, in component id order. */
+    private List<UUID> members(UUID pack) {
+        ApiResponse publications =
+                api.get("/api/v1/integration-packs/" + pack + "/publications", Tokens.account(partner));
+        assertEquals(200, publications.status(), publications::toString);
+        return publications.items().stream()
+                .filter(item -> !Boolean.TRUE.equals(item.get("deleted")))
+                .map(item -> UUID.fromString((String) item.get("componentId")))
+                .sorted()
+                .toList();
     }
 }

@@ -26,4 +26,14 @@ public interface ComponentRepository extends CrudRepository<ComponentEntity, UUI
     @Query("SELECT * FROM components WHERE partner_account_id = :partnerAccountId AND id > :after"
             + " ORDER BY id LIMIT :limit")
     List<ComponentEntity> findPage(UUID partnerAccountId, UUID after, int limit);
+
+    /**
+     * One page of a partner's components whose name contains {@code text}, ignoring case, in
+     * creation order.
+     *
+     * @param after the last id of the previous page, or the nil UUID for the first page
+     */
+    @Query("SELECT * FROM components WHERE partner_account_id = :partnerAccountId AND id > :after"
+            + " AND strpos(lower(name), lower(:text)) > 0 ORDER BY id LIMIT :limit")
+    List<ComponentEntity> findPageNamed(UUID partnerAccountId, String text, UUID after, int limit);
 }
