@@ -29,6 +29,8 @@ import io.packwright.api.problem.ApiException;
 import io.packwright.api.problem.FieldError;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.validation.Validator;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,9 +53,15 @@ class ConsolePacksController {
     private final PackContentService contents;
     private final Tenancy tenancy;
     private final Validator validator;
+    private final Clock clock;
 
     ConsolePacksController(
-            IntegrationPackService packs, PackContentService contents, Tenancy tenancy, Validator validator) {
+            IntegrationPackService packs,
+            PackContentService contents,
+            Tenancy tenancy,
+            Validator validator,
+            Clock clock) {
+        this.clock = clock;
         this.packs = packs;
         this.contents = contents;
         this.tenancy = tenancy;
@@ -131,6 +139,10 @@ class ConsolePacksController {
                         .with(
                                 "publications",
                                 contents.publications(caller, packId).items())
+                        .with(
+                                "today",
+                                LocalDate.now(clock.withZone(
+                                        ConsolePage.of("", "", caller).zone())))
                         .map()));
     }
 

@@ -40,7 +40,7 @@ import java.util.UUID;
  * first; its workflow is started once the row is committed ({@link ReleaseWorkflowLauncher}).
  */
 @Singleton
-class ReleaseService {
+public class ReleaseService {
 
     private final IntegrationPackRepository packs;
     private final IntegrationPackStore summaries;

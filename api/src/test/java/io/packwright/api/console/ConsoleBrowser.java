@@ -96,7 +96,8 @@ final class ConsoleBrowser {
                             .collect(Collectors.joining("; ")));
         }
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
             for (String header : response.headers().allValues("set-cookie")) {
                 String pair = header.split(";", 2)[0];
                 int equals = pair.indexOf('=');

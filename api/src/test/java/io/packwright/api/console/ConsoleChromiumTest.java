@@ -165,4 +165,43 @@ class ConsoleChromiumTest extends CatalogApiTestBase {
                 By.xpath("//p[normalize-space()='The pack holds no component yet.']")));
         chromium.screenshot("pack-after-remove");
     }
+
+    @Test
+    void aPartnerSchedulesAReleaseAndSeesItsWindow() {
+        UUID pack = fixtures.pack(partner, "Scheduled in the browser", "SINGLE");
+        fixtures.add(partner, pack, fixtures.shareableProcess(partner, "Nightly sync"));
+        signInAsThePartner();
+        chromium.driver.get(url("/console/packs/" + pack));
+        chromium.driver
+                .findElement(By.xpath("//summary[normalize-space()='Release integration pack']"))
+                .click();
+        chromium.driver
+                .findElement(By.cssSelector("input[value='RELEASE_ON_SPECIFIED_DATE']"))
+                .click();
+        java.time.LocalDate date =
+                java.time.LocalDate.now(java.time.ZoneId.of("Europe/Berlin")).plusDays(2);
+        // a date input takes typing in the browser's locale; its value is ISO whatever the locale
+        chromium.driver.executeScript(
+                "arguments[0].value = arguments[1]",
+                chromium.driver.findElement(By.id("release-date")),
+                date.toString());
+        chromium.driver
+                .findElement(By.xpath("//button[normalize-space()='Preview']"))
+                .click();
+        WebElement preview = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("div.preview")));
+        assertTrue(preview.getText().contains(date + " 00:00"), preview::getText);
+        assertTrue(preview.getText().contains("UTC"), preview::getText);
+        assertTrue(preview.getText().contains("Nightly sync"), preview::getText);
+        chromium.driver.executeScript("arguments[0].scrollIntoView()", preview);
+        chromium.screenshot("release-dialog-preview");
+
+        chromium.driver
+                .findElement(By.xpath("//form[@id='release-form']//button[normalize-space()='Release']"))
+                .click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("dl.facts"), date + " 00:00"));
+        chromium.screenshot("pack-with-pending-release");
+        ApiResponse releases = api.get("/api/v1/integration-packs/" + pack + "/releases", Tokens.account(partner));
+        assertEquals("SCHEDULED", releases.items().get(0).get("status"), releases::toString);
+    }
 }

@@ -285,6 +285,48 @@ class ConsolePagesTest extends CatalogApiTestBase {
         assertEquals(List.of(invoices), members(pack), "another tenant changes nothing");
     }
 
+    @Test
+    void theReleaseDialogPreviewsAndSchedulesARelease() {
+        UUID pack = fixtures.pack(partner, "Release dialog pack", "SINGLE");
+        ConsoleBrowser browser = browser();
+        browser.signIn(partner.toString());
+        HttpResponse<String> empty = browser.get("/console/packs/" + pack);
+        assertTrue(empty.body().contains("id=\"release-disabled\""), "nothing pending or available: disabled");
+
+        fixtures.add(partner, pack, fixtures.shareableProcess(partner, "Released process"));
+        HttpResponse<String> page = browser.get("/console/packs/" + pack);
+        assertTrue(page.body().contains("id=\"release-form\""), page::body);
+
+        HttpResponse<String> noDate = browser.post(
+                "/console/packs/" + pack + "/release-preview", Map.of("releaseSchedule", "RELEASE_ON_SPECIFIED_DATE"));
+        assertTrue(noDate.body().contains("Pick the release date"), noDate::body);
+
+        java.time.LocalDate date =
+                java.time.LocalDate.now(java.time.ZoneId.of("Europe/Berlin")).plusDays(3);
+        Map<String, String> pending =
+                Map.of("releaseSchedule", "RELEASE_ON_SPECIFIED_DATE", "releaseOnDate", date.toString());
+        HttpResponse<String> preview = browser.post("/console/packs/" + pack + "/release-preview", pending);
+        assertEquals(200, preview.statusCode(), preview::body);
+        String windowStart = date.atStartOfDay(java.time.ZoneId.of("Europe/Berlin"))
+                .toInstant()
+                .toString();
+        assertTrue(preview.body().contains(date + " 00:00"), preview::body);
+        assertTrue(preview.body().contains(windowStart), "the UTC instant beside the local time: " + windowStart);
+        assertTrue(preview.body().contains("Released process") && preview.body().contains("ADDED"), preview::body);
+        assertEquals(0, count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'"));
+
+        HttpResponse<String> released = browser.post("/console/packs/" + pack + "/releases", pending);
+        assertEquals(204, released.statusCode(), released::body);
+        ApiResponse releases = api.get("/api/v1/integration-packs/" + pack + "/releases", Tokens.account(partner));
+        assertEquals(1, releases.items().size(), releases::toString);
+        assertEquals("SCHEDULED", releases.items().get(0).get("status"));
+        assertTrue(browser.get("/console/packs/" + pack).body().contains(date + " 00:00"), "the release date");
+
+        HttpResponse<String> again = browser.post("/console/packs/" + pack + "/releases", pending);
+        assertTrue(again.body().contains("role=\"alert\""), again::body);
+        assertEquals(1, count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'"));
+    }
+
     /** The pack's members, from the API, in component id order. */
     private List<UUID> members(UUID pack) {
         ApiResponse publications =
