@@ -80,32 +80,26 @@ class ConsolePackContentController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @Nullable @QueryValue String filter) {
-        if (authentication == null) {
-            return ConsoleViews.signIn();
-        }
-        Caller caller = tenancy.caller(authentication);
-        Optional<UUID> packId = ConsoleViews.id(id);
-        if (packId.isEmpty()) {
-            return ConsoleErrors.notFound(request, caller);
-        }
-        String text = filter == null ? "" : filter.strip();
-        if (text.length() > 255) {
-            text = text.substring(0, 255);
-        }
-        try {
-            Set<UUID> members = contents.publications(caller, packId.get()).items().stream()
-                    .filter(publication -> !publication.deleted())
-                    .map(PublicationResponse::componentId)
-                    .collect(Collectors.toSet());
-            List<ComponentResponse> found = components
-                    .list(caller, text, PageRequest.of(CANDIDATES, null))
-                    .items();
-            return HttpResponse.ok(new ModelAndView<>(
-                    "candidates",
-                    Map.of("packId", packId.get(), "components", found, "members", members, "filter", text)));
-        } catch (ApiException e) {
-            return ConsoleErrors.page(request, caller, e);
-        }
+        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+            String text = filter == null ? "" : filter.strip();
+            if (text.length() > 255) {
+                text = text.substring(0, 255);
+            }
+            try {
+                Set<UUID> members = contents.publications(caller, packId).items().stream()
+                        .filter(publication -> !publication.deleted())
+                        .map(PublicationResponse::componentId)
+                        .collect(Collectors.toSet());
+                List<ComponentResponse> found = components
+                        .list(caller, text, PageRequest.of(CANDIDATES, null))
+                        .items();
+                return HttpResponse.ok(new ModelAndView<>(
+                        "candidates",
+                        Map.of("packId", packId, "components", found, "members", members, "filter", text)));
+            } catch (ApiException e) {
+                return ConsoleErrors.page(request, caller, e);
+            }
+        });
     }
 
     /** Adds the checked components; what the service refuses is listed in the dialog, the rest is added. */
@@ -115,35 +109,29 @@ class ConsolePackContentController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @Body Map<String, String> form) {
-        if (authentication == null) {
-            return ConsoleViews.signIn();
-        }
-        Caller caller = tenancy.caller(authentication);
-        Optional<UUID> packId = ConsoleViews.id(id);
-        if (packId.isEmpty()) {
-            return ConsoleErrors.notFound(request, caller);
-        }
-        List<UUID> chosen = new ArrayList<>();
-        for (String field : form.keySet()) {
-            if (field.startsWith(COMPONENT_FIELD)) {
-                ConsoleViews.id(field.substring(COMPONENT_FIELD.length())).ifPresent(chosen::add);
+        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+            List<UUID> chosen = new ArrayList<>();
+            for (String field : form.keySet()) {
+                if (field.startsWith(COMPONENT_FIELD)) {
+                    ConsoleViews.id(field.substring(COMPONENT_FIELD.length())).ifPresent(chosen::add);
+                }
             }
-        }
-        if (chosen.isEmpty()) {
-            return alert(List.of("Check the components to add first."));
-        }
-        if (chosen.size() > CANDIDATES) {
-            return alert(List.of("Add at most " + CANDIDATES + " components at once."));
-        }
-        List<String> refused = new ArrayList<>();
-        for (UUID component : chosen) {
-            try {
-                contents.addComponent(caller, packId.get(), component);
-            } catch (ApiException e) {
-                refused.add(e.detail());
+            if (chosen.isEmpty()) {
+                return alert(List.of("Check the components to add first."));
             }
-        }
-        return refused.isEmpty() ? ConsoleViews.redirect(packPath(packId.get())) : alert(refused);
+            if (chosen.size() > CANDIDATES) {
+                return alert(List.of("Add at most " + CANDIDATES + " components at once."));
+            }
+            List<String> refused = new ArrayList<>();
+            for (UUID component : chosen) {
+                try {
+                    contents.addComponent(caller, packId, component);
+                } catch (ApiException e) {
+                    refused.add(e.detail());
+                }
+            }
+            return refused.isEmpty() ? ConsoleViews.redirect(packPath(packId)) : alert(refused);
+        });
     }
 
     /** Removes a component (the page asked for a confirmation first). */
@@ -177,28 +165,22 @@ class ConsolePackContentController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @Body Map<String, String> form) {
-        if (authentication == null) {
-            return ConsoleViews.signIn();
-        }
-        Caller caller = tenancy.caller(authentication);
-        Optional<UUID> packId = ConsoleViews.id(id);
-        if (packId.isEmpty()) {
-            return ConsoleErrors.notFound(request, caller);
-        }
-        PackForm values = PackForm.of(form);
-        UpdateIntegrationPackRequest body = new UpdateIntegrationPackRequest(values.name(), values.description(), null);
-        List<FieldError> errors = ConsoleForms.violations(validator, body);
-        if (errors.isEmpty()) {
-            try {
-                packs.update(caller, packId.get(), body);
-                return ConsoleViews.redirect(packPath(packId.get()));
-            } catch (ApiException e) {
-                errors = ConsoleForms.errorsOf(e);
+        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+            PackForm values = PackForm.of(form);
+            UpdateIntegrationPackRequest body =
+                    new UpdateIntegrationPackRequest(values.name(), values.description(), null);
+            List<FieldError> errors = ConsoleForms.violations(validator, body);
+            if (errors.isEmpty()) {
+                try {
+                    packs.update(caller, packId, body);
+                    return ConsoleViews.redirect(packPath(packId));
+                } catch (ApiException e) {
+                    errors = ConsoleForms.errorsOf(e);
+                }
             }
-        }
-        return HttpResponse.ok(new ModelAndView<>(
-                "packEditForm",
-                Map.of("packId", packId.get(), "form", values.withErrors(ConsoleForms.byField(errors)))));
+            return HttpResponse.ok(new ModelAndView<>(
+                    "packEditForm", Map.of("packId", packId, "form", values.withErrors(ConsoleForms.byField(errors)))));
+        });
     }
 
     private static String packPath(UUID packId) {

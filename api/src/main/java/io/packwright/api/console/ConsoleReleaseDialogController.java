@@ -29,7 +29,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -61,25 +60,11 @@ class ConsoleReleaseDialogController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @Body Map<String, String> form) {
-        if (authentication == null) {
-            return ConsoleViews.signIn();
-        }
-        Caller caller = tenancy.caller(authentication);
-        Optional<UUID> packId = ConsoleViews.id(id);
-        if (packId.isEmpty()) {
-            return ConsoleErrors.notFound(request, caller);
-        }
-        Parsed parsed = parse(form);
-        if (!parsed.errors().isEmpty()) {
-            return alert(parsed.errors());
-        }
-        try {
-            ReleasePreviewResponse preview = releases.preview(caller, packId.get(), parsed.request());
+        return withDialog(request, authentication, id, form, (caller, packId, release) -> {
+            ReleasePreviewResponse preview = releases.preview(caller, packId, release);
             return HttpResponse.ok(new ModelAndView<>(
                     "releasePreview", Map.of("preview", preview, "zone", zone(caller), "utc", ZoneId.of("UTC"))));
-        } catch (ApiException e) {
-            return alert(ConsoleForms.errorsOf(e));
-        }
+        });
     }
 
     /** Releases the pack as the dialog says; the browser goes back to the pack, which shows the release. */
@@ -89,24 +74,36 @@ class ConsoleReleaseDialogController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @Body Map<String, String> form) {
-        if (authentication == null) {
-            return ConsoleViews.signIn();
-        }
-        Caller caller = tenancy.caller(authentication);
-        Optional<UUID> packId = ConsoleViews.id(id);
-        if (packId.isEmpty()) {
-            return ConsoleErrors.notFound(request, caller);
-        }
-        Parsed parsed = parse(form);
-        if (!parsed.errors().isEmpty()) {
-            return alert(parsed.errors());
-        }
-        try {
-            releases.create(caller, packId.get(), parsed.request());
-            return ConsoleViews.redirect(ConsolePaths.ROOT + "/packs/" + packId.get());
-        } catch (ApiException e) {
-            return alert(ConsoleForms.errorsOf(e));
-        }
+        return withDialog(request, authentication, id, form, (caller, packId, release) -> {
+            releases.create(caller, packId, release);
+            return ConsoleViews.redirect(ConsolePaths.ROOT + "/packs/" + packId);
+        });
+    }
+
+    /** What the dialog does with its release, for the caller and the pack. */
+    @FunctionalInterface
+    private interface DialogAction {
+        HttpResponse<?> apply(Caller caller, UUID packId, CreateReleaseRequest release);
+    }
+
+    /** The dialog's release read from its form, then the action; a refusal is shown in the dialog. */
+    private HttpResponse<?> withDialog(
+            HttpRequest<?> request,
+            @Nullable Authentication authentication,
+            String id,
+            Map<String, String> form,
+            DialogAction action) {
+        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+            Parsed parsed = parse(form);
+            if (!parsed.errors().isEmpty()) {
+                return alert(parsed.errors());
+            }
+            try {
+                return action.apply(caller, packId, parsed.request());
+            } catch (ApiException e) {
+                return alert(ConsoleForms.errorsOf(e));
+            }
+        });
     }
 
     private record Parsed(@Nullable CreateReleaseRequest request, List<FieldError> errors) {}

@@ -5,12 +5,15 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.security.authentication.Authentication;
 import io.packwright.api.auth.Caller;
+import io.packwright.api.auth.Tenancy;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /** What the console's controllers share. */
 final class ConsoleViews {
@@ -25,6 +28,28 @@ final class ConsoleViews {
     /** The parameters of a page of the layout: its {@code page}. */
     static Model model(HttpRequest<?> request, Caller caller, String title) {
         return new Model().with("page", ConsolePage.of(title, csrfToken(request), caller));
+    }
+
+    /**
+     * Runs {@code action} for the signed-in caller and the pack id of the URL; a request without a
+     * session goes to the sign-in page, an id that is none is a page not found. Whether the pack is
+     * the caller's is for the service that {@code action} calls to say.
+     */
+    static HttpResponse<?> forPack(
+            HttpRequest<?> request,
+            @Nullable Authentication authentication,
+            String id,
+            Tenancy tenancy,
+            BiFunction<Caller, UUID, HttpResponse<?>> action) {
+        if (authentication == null) {
+            return signIn();
+        }
+        Caller caller = tenancy.caller(authentication);
+        Optional<UUID> packId = id(id);
+        if (packId.isEmpty()) {
+            return ConsoleErrors.notFound(request, caller);
+        }
+        return action.apply(caller, packId.get());
     }
 
     /** An id from a URL; empty when it is none (the page is then not found). */
