@@ -6,7 +6,6 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.views.ModelAndView;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.problem.ApiException;
-import java.util.Map;
 
 /** The console's error pages: the service's own words, with its status. */
 final class ConsoleErrors {
@@ -21,9 +20,9 @@ final class ConsoleErrors {
         return HttpResponse.status(error.status())
                 .body(new ModelAndView<>(
                         "error",
-                        Map.of(
-                                "page", ConsolePage.of(title(error.status()), ConsoleViews.csrfToken(request), caller),
-                                "detail", error.detail())));
+                        ConsoleViews.model(request, caller, title(error.status()))
+                                .with("detail", error.detail())
+                                .map()));
     }
 
     private static String title(HttpStatus status) {

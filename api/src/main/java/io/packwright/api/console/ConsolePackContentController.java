@@ -16,7 +16,6 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.views.ModelAndView;
-import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
 import io.packwright.api.components.ComponentResponse;
 import io.packwright.api.components.ComponentService;
@@ -117,10 +116,10 @@ class ConsolePackContentController {
                 }
             }
             if (chosen.isEmpty()) {
-                return alert(List.of("Check the components to add first."));
+                return ConsoleViews.alert(List.of("Check the components to add first."));
             }
             if (chosen.size() > CANDIDATES) {
-                return alert(List.of("Add at most " + CANDIDATES + " components at once."));
+                return ConsoleViews.alert(List.of("Add at most " + CANDIDATES + " components at once."));
             }
             List<String> refused = new ArrayList<>();
             for (UUID component : chosen) {
@@ -130,7 +129,7 @@ class ConsolePackContentController {
                     refused.add(e.detail());
                 }
             }
-            return refused.isEmpty() ? ConsoleViews.redirect(packPath(packId)) : alert(refused);
+            return refused.isEmpty() ? ConsoleViews.redirect(ConsolePaths.pack(packId)) : ConsoleViews.alert(refused);
         });
     }
 
@@ -141,21 +140,18 @@ class ConsolePackContentController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @PathVariable String componentId) {
-        if (authentication == null) {
-            return ConsoleViews.signIn();
-        }
-        Caller caller = tenancy.caller(authentication);
-        Optional<UUID> packId = ConsoleViews.id(id);
-        Optional<UUID> component = ConsoleViews.id(componentId);
-        if (packId.isEmpty() || component.isEmpty()) {
-            return ConsoleErrors.notFound(request, caller);
-        }
-        try {
-            contents.removeComponent(caller, packId.get(), component.get());
-            return ConsoleViews.redirect(packPath(packId.get()));
-        } catch (ApiException e) {
-            return alert(List.of(e.detail()));
-        }
+        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+            Optional<UUID> component = ConsoleViews.id(componentId);
+            if (component.isEmpty()) {
+                return ConsoleErrors.notFound(request, caller);
+            }
+            try {
+                contents.removeComponent(caller, packId, component.get());
+                return ConsoleViews.redirect(ConsolePaths.pack(packId));
+            } catch (ApiException e) {
+                return ConsoleViews.alert(List.of(e.detail()));
+            }
+        });
     }
 
     /** Renames the pack or changes its description; the form comes back with its errors. */
@@ -173,7 +169,7 @@ class ConsolePackContentController {
             if (errors.isEmpty()) {
                 try {
                     packs.update(caller, packId, body);
-                    return ConsoleViews.redirect(packPath(packId));
+                    return ConsoleViews.redirect(ConsolePaths.pack(packId));
                 } catch (ApiException e) {
                     errors = ConsoleForms.errorsOf(e);
                 }
@@ -181,13 +177,5 @@ class ConsolePackContentController {
             return HttpResponse.ok(new ModelAndView<>(
                     "packEditForm", Map.of("packId", packId, "form", values.withErrors(ConsoleForms.byField(errors)))));
         });
-    }
-
-    private static String packPath(UUID packId) {
-        return ConsolePaths.ROOT + "/packs/" + packId;
-    }
-
-    private static HttpResponse<?> alert(List<String> messages) {
-        return HttpResponse.ok(new ModelAndView<>("alert", Map.of("messages", messages)));
     }
 }

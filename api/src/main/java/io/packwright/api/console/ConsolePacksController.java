@@ -33,8 +33,6 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The partner's Manage › Integration Packs pages: the list of packs with the form that creates one,
@@ -42,7 +40,7 @@ import java.util.UUID;
  * request's constraints by the same validator, the rest by the service).
  */
 @Hidden
-@Controller(ConsolePaths.ROOT + "/packs")
+@Controller(ConsolePaths.PACKS)
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ConsolePacksController {
@@ -108,7 +106,7 @@ class ConsolePacksController {
         }
         try {
             IntegrationPackResponse pack = packs.create(caller, body);
-            return ConsoleViews.redirect(ConsolePaths.ROOT + "/packs/" + pack.id());
+            return ConsoleViews.redirect(ConsolePaths.pack(pack.id()));
         } catch (ApiException e) {
             return formWithErrors(values, ConsoleForms.errorsOf(e));
         }
@@ -116,34 +114,24 @@ class ConsolePacksController {
 
     @Get("/{id}")
     HttpResponse<?> show(HttpRequest<?> request, @Nullable Authentication authentication, @PathVariable String id) {
-        if (authentication == null) {
-            return ConsoleViews.signIn();
-        }
-        Caller caller = tenancy.caller(authentication);
-        Optional<UUID> parsed = ConsoleViews.id(id);
-        if (parsed.isEmpty()) {
-            return ConsoleErrors.notFound(request, caller);
-        }
-        UUID packId = parsed.get();
-        IntegrationPackResponse pack;
-        try {
-            pack = packs.get(caller, packId);
-        } catch (ApiException e) {
-            return ConsoleErrors.page(request, caller, e);
-        }
-        return HttpResponse.ok(new ModelAndView<>(
-                "pack",
-                ConsoleViews.model(request, caller, pack.name())
-                        .with("pack", pack)
-                        .with("form", PackForm.of(pack))
-                        .with(
-                                "publications",
-                                contents.publications(caller, packId).items())
-                        .with(
-                                "today",
-                                LocalDate.now(clock.withZone(
-                                        ConsolePage.of("", "", caller).zone())))
-                        .map()));
+        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+            IntegrationPackResponse pack;
+            try {
+                pack = packs.get(caller, packId);
+            } catch (ApiException e) {
+                return ConsoleErrors.page(request, caller, e);
+            }
+            return HttpResponse.ok(new ModelAndView<>(
+                    "pack",
+                    ConsoleViews.model(request, caller, pack.name())
+                            .with("pack", pack)
+                            .with("form", PackForm.of(pack))
+                            .with(
+                                    "publications",
+                                    contents.publications(caller, packId).items())
+                            .with("today", LocalDate.now(clock.withZone(ConsolePage.zoneOf(caller))))
+                            .map()));
+        });
     }
 
     private static HttpResponse<?> formWithErrors(PackForm values, List<FieldError> errors) {

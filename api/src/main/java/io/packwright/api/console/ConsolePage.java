@@ -28,13 +28,15 @@ public record ConsolePage(
 
     static ConsolePage of(String title, String csrfToken, Caller caller) {
         if (caller.isAdmin()) {
-            return new ConsolePage(title, csrfToken, "Platform operator", ZoneId.of("UTC"), List.of());
+            return new ConsolePage(title, csrfToken, "Platform operator", zoneOf(caller), List.of());
         }
-        ZoneId zone = caller.account().timeZone() == null
-                ? ZoneId.of("UTC")
-                : ZoneId.of(caller.account().timeZone());
-        List<Link> links =
-                caller.isPartner() ? List.of(new Link("Integration Packs", ConsolePaths.ROOT + "/packs")) : List.of();
-        return new ConsolePage(title, csrfToken, caller.account().name(), zone, links);
+        List<Link> links = caller.isPartner() ? List.of(new Link("Integration Packs", ConsolePaths.PACKS)) : List.of();
+        return new ConsolePage(title, csrfToken, caller.account().name(), zoneOf(caller), links);
+    }
+
+    /** The time zone the caller sees times in: its account's, UTC for operators. */
+    static ZoneId zoneOf(Caller caller) {
+        String zone = caller.account() == null ? null : caller.account().timeZone();
+        return zone == null ? ZoneId.of("UTC") : ZoneId.of(zone);
     }
 }

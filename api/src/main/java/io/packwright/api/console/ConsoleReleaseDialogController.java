@@ -25,7 +25,6 @@ import io.packwright.workflows.release.ReleaseSchedule;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.validation.Validator;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +62,7 @@ class ConsoleReleaseDialogController {
         return withDialog(request, authentication, id, form, (caller, packId, release) -> {
             ReleasePreviewResponse preview = releases.preview(caller, packId, release);
             return HttpResponse.ok(new ModelAndView<>(
-                    "releasePreview", Map.of("preview", preview, "zone", zone(caller), "utc", ZoneId.of("UTC"))));
+                    "releasePreview", Map.of("preview", preview, "zone", ConsolePage.zoneOf(caller))));
         });
     }
 
@@ -76,7 +75,7 @@ class ConsoleReleaseDialogController {
             @Body Map<String, String> form) {
         return withDialog(request, authentication, id, form, (caller, packId, release) -> {
             releases.create(caller, packId, release);
-            return ConsoleViews.redirect(ConsolePaths.ROOT + "/packs/" + packId);
+            return ConsoleViews.redirect(ConsolePaths.pack(packId));
         });
     }
 
@@ -131,14 +130,7 @@ class ConsoleReleaseDialogController {
         return new Parsed(request, ConsoleForms.violations(validator, request));
     }
 
-    private static ZoneId zone(Caller caller) {
-        String zone = caller.account() == null ? null : caller.account().timeZone();
-        return zone == null ? ZoneId.of("UTC") : ZoneId.of(zone);
-    }
-
     private static HttpResponse<?> alert(List<FieldError> errors) {
-        return HttpResponse.ok(new ModelAndView<>(
-                "alert",
-                Map.of("messages", errors.stream().map(FieldError::message).toList())));
+        return ConsoleViews.alert(errors.stream().map(FieldError::message).toList());
     }
 }

@@ -40,7 +40,6 @@ public class ConsoleSessions {
     public static final String SESSION_COOKIE = "pw_console";
     public static final String CSRF_COOKIE = "pw_csrf";
     public static final String CSRF_HEADER = "X-CSRF-Token";
-    public static final String PATH = "/console";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSessions.class);
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -174,7 +173,7 @@ public class ConsoleSessions {
 
     private Cookie cookie(HttpRequest<?> request, String name, String value, SameSite sameSite) {
         return Cookie.of(name, value)
-                .path(PATH)
+                .path(ConsolePaths.ROOT)
                 .httpOnly(true)
                 .sameSite(sameSite)
                 .secure(overHttps(request));

@@ -57,22 +57,22 @@ class ConsoleSignInController {
     @Get
     HttpResponse<?> home(@Nullable Authentication authentication) {
         if (authentication == null) {
-            return HttpResponse.seeOther(URI.create(ConsolePaths.SIGN_IN));
+            return ConsoleViews.signIn();
         }
         Caller caller = tenancy.caller(authentication);
         return HttpResponse.seeOther(
-                URI.create(caller.isPartner() ? ConsolePaths.ROOT + "/packs" : ConsolePaths.ROOT + "/signed-in"));
+                URI.create(caller.isPartner() ? ConsolePaths.PACKS : ConsolePaths.ROOT + "/signed-in"));
     }
 
     /** A landing page for the roles whose pages are not built yet. */
     @Get("/signed-in")
     HttpResponse<?> signedIn(HttpRequest<?> request, @Nullable Authentication authentication) {
         if (authentication == null) {
-            return HttpResponse.seeOther(URI.create(ConsolePaths.SIGN_IN));
+            return ConsoleViews.signIn();
         }
         Caller caller = tenancy.caller(authentication);
         return HttpResponse.ok(new ModelAndView<>(
-                "signedIn", Map.of("page", ConsolePage.of("Packwright", ConsoleViews.csrfToken(request), caller))));
+                "signedIn", ConsoleViews.model(request, caller, "Packwright").map()));
     }
 
     @Get("/sign-in")

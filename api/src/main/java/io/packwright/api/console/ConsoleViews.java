@@ -6,10 +6,12 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.security.authentication.Authentication;
+import io.micronaut.views.ModelAndView;
 import io.packwright.api.auth.Caller;
 import io.packwright.api.auth.Tenancy;
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,6 +25,11 @@ final class ConsoleViews {
     /** Where a request without a session goes. */
     static HttpResponse<?> signIn() {
         return HttpResponse.seeOther(URI.create(ConsolePaths.SIGN_IN));
+    }
+
+    /** The service's refusals (or the form's problems), shown where the action's result goes. */
+    static HttpResponse<?> alert(List<String> messages) {
+        return HttpResponse.ok(new ModelAndView<>("alert", Map.of("messages", messages)));
     }
 
     /** The parameters of a page of the layout: its {@code page}. */

@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packwright.api.support.ApiResponse;
-import io.packwright.api.support.CatalogApiTestBase;
 import io.packwright.api.support.Tokens;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,20 +24,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * development sign-in, the partner's pack pages with a form's errors and a pack created from the
  * keyboard, another tenant's page. Screenshots of every page go to {@code target/screenshots}.
  */
-class ConsoleChromiumTest extends CatalogApiTestBase {
+class ConsoleChromiumTest extends ConsoleTestBase {
 
     private UUID partner;
     private UUID otherPack;
     private Chromium chromium;
     private WebDriverWait wait;
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(super.getProperties());
-        properties.put("packwright.console.dev-sign-in", "true");
-        properties.put("packwright.console.session-secret", Base64.getEncoder().encodeToString(new byte[32]));
-        return properties;
-    }
 
     @BeforeAll
     void partners() {

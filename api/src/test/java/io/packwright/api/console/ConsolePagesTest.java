@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.packwright.api.support.ApiResponse;
-import io.packwright.api.support.CatalogApiTestBase;
 import io.packwright.api.support.Tokens;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,21 +21,11 @@ import org.junit.jupiter.api.Test;
  * CSRF cookies, the partner's pack pages over the same service as the API, another tenant's pages,
  * the Content-Security-Policy.
  */
-class ConsolePagesTest extends CatalogApiTestBase {
+class ConsolePagesTest extends ConsoleTestBase {
 
     private UUID partner;
     private UUID otherPartner;
     private UUID otherPack;
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(super.getProperties());
-        properties.put("packwright.console.dev-sign-in", "true");
-        properties.put(
-                "packwright.console.session-secret",
-                java.util.Base64.getEncoder().encodeToString(new byte[32]));
-        return properties;
-    }
 
     @BeforeAll
     void partners() {
