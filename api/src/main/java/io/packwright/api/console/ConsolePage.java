@@ -28,11 +28,25 @@ public record ConsolePage(
 
     static ConsolePage of(String title, String csrfToken, Caller caller) {
         if (caller.isAdmin()) {
-            return new ConsolePage(title, csrfToken, "Platform operator", zoneOf(caller), List.of());
+            return new ConsolePage(title, csrfToken, "Platform operator", zoneOf(caller), OPERATOR);
         }
-        List<Link> links = caller.isPartner() ? List.of(new Link("Integration Packs", ConsolePaths.PACKS)) : List.of();
-        return new ConsolePage(title, csrfToken, caller.account().name(), zoneOf(caller), links);
+        return new ConsolePage(
+                title, csrfToken, caller.account().name(), zoneOf(caller), caller.isPartner() ? PARTNER : MANAGED);
     }
+
+    // Manage › … for partners, Deploy › … for managed accounts
+    private static final List<Link> PARTNER = List.of(
+            new Link("Integration Packs", ConsolePaths.PACKS),
+            new Link("Account Groups", ConsolePaths.ACCOUNT_GROUPS),
+            new Link("Managed Accounts", ConsolePaths.MANAGED_ACCOUNTS),
+            new Link("Webhooks", ConsolePaths.WEBHOOK_ENDPOINTS));
+    private static final List<Link> MANAGED = List.of(
+            new Link("Integration Packs", ConsolePaths.AVAILABLE_PACKS),
+            new Link("Installed", ConsolePaths.INSTANCES),
+            new Link("Environments", ConsolePaths.ENVIRONMENTS),
+            new Link("Runtimes", ConsolePaths.RUNTIMES),
+            new Link("Process Schedules", ConsolePaths.PROCESS_SCHEDULES));
+    private static final List<Link> OPERATOR = List.of(new Link("Partner Accounts", ConsolePaths.PARTNER_ACCOUNTS));
 
     /** The time zone the caller sees times in: its account's, UTC for operators. */
     static ZoneId zoneOf(Caller caller) {

@@ -60,19 +60,7 @@ class ConsoleSignInController {
             return ConsoleViews.signIn();
         }
         Caller caller = tenancy.caller(authentication);
-        return HttpResponse.seeOther(
-                URI.create(caller.isPartner() ? ConsolePaths.PACKS : ConsolePaths.ROOT + "/signed-in"));
-    }
-
-    /** A landing page for the roles whose pages are not built yet. */
-    @Get("/signed-in")
-    HttpResponse<?> signedIn(HttpRequest<?> request, @Nullable Authentication authentication) {
-        if (authentication == null) {
-            return ConsoleViews.signIn();
-        }
-        Caller caller = tenancy.caller(authentication);
-        return HttpResponse.ok(new ModelAndView<>(
-                "signedIn", ConsoleViews.model(request, caller, "Packwright").map()));
+        return HttpResponse.seeOther(URI.create(ConsolePaths.home(caller)));
     }
 
     @Get("/sign-in")
