@@ -79,7 +79,7 @@ class ConsolePackContentController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @Nullable @QueryValue String filter) {
-        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+        return ConsoleViews.forId(request, authentication, id, tenancy, (caller, packId) -> {
             String text = filter == null ? "" : filter.strip();
             if (text.length() > 255) {
                 text = text.substring(0, 255);
@@ -108,7 +108,7 @@ class ConsolePackContentController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @Body Map<String, String> form) {
-        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+        return ConsoleViews.forId(request, authentication, id, tenancy, (caller, packId) -> {
             List<UUID> chosen = new ArrayList<>();
             for (String field : form.keySet()) {
                 if (field.startsWith(COMPONENT_FIELD)) {
@@ -140,7 +140,7 @@ class ConsolePackContentController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @PathVariable String componentId) {
-        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+        return ConsoleViews.forId(request, authentication, id, tenancy, (caller, packId) -> {
             Optional<UUID> component = ConsoleViews.id(componentId);
             if (component.isEmpty()) {
                 return ConsoleErrors.notFound(request, caller);
@@ -161,7 +161,7 @@ class ConsolePackContentController {
             @Nullable Authentication authentication,
             @PathVariable String id,
             @Body Map<String, String> form) {
-        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+        return ConsoleViews.forId(request, authentication, id, tenancy, (caller, packId) -> {
             PackForm values = PackForm.of(form);
             UpdateIntegrationPackRequest body =
                     new UpdateIntegrationPackRequest(values.name(), values.description(), null);

@@ -114,7 +114,7 @@ class ConsolePacksController {
 
     @Get("/{id}")
     HttpResponse<?> show(HttpRequest<?> request, @Nullable Authentication authentication, @PathVariable String id) {
-        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+        return ConsoleViews.forId(request, authentication, id, tenancy, (caller, packId) -> {
             IntegrationPackResponse pack;
             try {
                 pack = packs.get(caller, packId);

@@ -92,7 +92,7 @@ class ConsoleReleaseDialogController {
             String id,
             Map<String, String> form,
             DialogAction action) {
-        return ConsoleViews.forPack(request, authentication, id, tenancy, (caller, packId) -> {
+        return ConsoleViews.forId(request, authentication, id, tenancy, (caller, packId) -> {
             Parsed parsed = parse(form);
             if (!parsed.errors().isEmpty()) {
                 return alert(parsed.errors());

@@ -38,11 +38,11 @@ final class ConsoleViews {
     }
 
     /**
-     * Runs {@code action} for the signed-in caller and the pack id of the URL; a request without a
-     * session goes to the sign-in page, an id that is none is a page not found. Whether the pack is
-     * the caller's is for the service that {@code action} calls to say.
+     * Runs {@code action} for the signed-in caller and the id of the URL (a pack's, a release's…); a
+     * request without a session goes to the sign-in page, an id that is none is a page not found.
+     * Whether what it names is the caller's is for the service that {@code action} calls to say.
      */
-    static HttpResponse<?> forPack(
+    static HttpResponse<?> forId(
             HttpRequest<?> request,
             @Nullable Authentication authentication,
             String id,
@@ -52,11 +52,11 @@ final class ConsoleViews {
             return signIn();
         }
         Caller caller = tenancy.caller(authentication);
-        Optional<UUID> packId = id(id);
-        if (packId.isEmpty()) {
+        Optional<UUID> parsed = id(id);
+        if (parsed.isEmpty()) {
             return ConsoleErrors.notFound(request, caller);
         }
-        return action.apply(caller, packId.get());
+        return action.apply(caller, parsed.get());
     }
 
     /** An id from a URL; empty when it is none (the page is then not found). */

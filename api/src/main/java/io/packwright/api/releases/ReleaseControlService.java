@@ -24,7 +24,7 @@ import java.util.function.Function;
  * says. An action from a status it does not apply to is {@code 409}, naming the status.
  */
 @Singleton
-class ReleaseControlService {
+public class ReleaseControlService {
 
     private final ReleaseStore releases;
     private final ReleaseControlStore control;

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * request's thread, for at most {@link #START_DEADLINE}.
  */
 @Singleton
-class ReleaseRetryService {
+public class ReleaseRetryService {
 
     /** How long starting the workflow may take (the SDK's own retries included) before the answer is 503. */
     static final Duration START_DEADLINE = Duration.ofSeconds(5);
