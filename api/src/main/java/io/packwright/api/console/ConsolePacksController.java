@@ -134,6 +134,19 @@ class ConsolePacksController {
         });
     }
 
+    /** Deletes the pack (what that does is in the confirmation the page asks for); the browser goes to the list. */
+    @Post(value = "/{id}/delete", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    HttpResponse<?> delete(HttpRequest<?> request, @Nullable Authentication authentication, @PathVariable String id) {
+        return ConsoleViews.forId(request, authentication, id, tenancy, (caller, packId) -> {
+            try {
+                packs.delete(caller, packId);
+            } catch (ApiException e) {
+                return ConsoleViews.alert(List.of(e.detail()));
+            }
+            return ConsoleViews.redirect(ConsolePaths.PACKS);
+        });
+    }
+
     private static HttpResponse<?> formWithErrors(PackForm values, List<FieldError> errors) {
         return HttpResponse.ok(
                 new ModelAndView<>("packForm", Map.of("form", values.withErrors(ConsoleForms.byField(errors)))));

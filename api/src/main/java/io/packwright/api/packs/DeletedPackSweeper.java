@@ -1,10 +1,12 @@
 package io.packwright.api.packs;
 
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import io.micronaut.transaction.TransactionOperations;
+import io.micronaut.transaction.annotation.TransactionalEventListener;
 import io.packwright.activities.store.pack.PackDeletionRepository;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * attachments, extension values and ledger rows) and finally removes the pack row, whose foreign
  * keys cascade to members, account group entries and releases.
  *
- * <p>Each pack is cleaned up right after its DELETE commits ({@link #cleanUpSoon}), and every sweep
+ * <p>Each pack is cleaned up right after its DELETE commits ({@link #onPackDeleted}), and every sweep
  * ({@code packwright.pack-deletion.sweep-interval}, default 1 minute) picks up every pack whose
  * clean-up has not finished: after a crash, a restart, or while Temporal was unreachable. Several api
  * processes may sweep at once; the steps are idempotent and skip the rows that another one holds.
@@ -76,9 +78,14 @@ public class DeletedPackSweeper implements ApplicationEventListener<ServerStartu
         deleted.forEach(this::cleanUpOrLeaveForTheNextSweep);
     }
 
-    /** Starts the clean-up of a pack whose deletion has just committed, without waiting for it. */
-    void cleanUpSoon(UUID packId) {
-        executor.execute(() -> cleanUpOrLeaveForTheNextSweep(packId));
+    /** Starts the clean-up of a pack once its deletion has committed, without waiting for it. */
+    @TransactionalEventListener(TransactionalEventListener.TransactionPhase.AFTER_COMMIT)
+    void onPackDeleted(PackDeleted deleted) {
+        // not in the deleting request's context, which still holds its (now closed) connection: the
+        // clean-up runs in transactions of its own
+        try (PropagatedContext.Scope outside = PropagatedContext.empty().propagate()) {
+            executor.execute(() -> cleanUpOrLeaveForTheNextSweep(deleted.integrationPackId()));
+        }
     }
 
     /**

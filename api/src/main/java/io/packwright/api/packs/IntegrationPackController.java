@@ -49,19 +49,16 @@ class IntegrationPackController {
 
     private final IntegrationPackService packs;
     private final PackContentService contents;
-    private final DeletedPackSweeper sweeper;
     private final Tenancy tenancy;
     private final IdempotentCreations idempotent;
 
     IntegrationPackController(
             IntegrationPackService packs,
             PackContentService contents,
-            DeletedPackSweeper sweeper,
             Tenancy tenancy,
             IdempotentCreations idempotent) {
         this.packs = packs;
         this.contents = contents;
-        this.sweeper = sweeper;
         this.tenancy = tenancy;
         this.idempotent = idempotent;
     }
@@ -180,7 +177,6 @@ class IntegrationPackController {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     void deleteIntegrationPack(Authentication authentication, @PathVariable UUID id) {
         packs.delete(tenancy.caller(authentication), id);
-        sweeper.cleanUpSoon(id);
     }
 
     /**

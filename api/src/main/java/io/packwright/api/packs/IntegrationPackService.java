@@ -1,5 +1,6 @@
 package io.packwright.api.packs;
 
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.exceptions.DataAccessException;
 import io.packwright.activities.store.ConstraintViolations;
 import io.packwright.activities.store.Ids;
@@ -35,6 +36,7 @@ public class IntegrationPackService {
     private final IntegrationPackStore summaries;
     private final PackDeletionRepository deletion;
     private final Tenancy tenancy;
+    private final ApplicationEventPublisher<PackDeleted> events;
     private final Clock clock;
 
     IntegrationPackService(
@@ -42,7 +44,9 @@ public class IntegrationPackService {
             IntegrationPackStore summaries,
             PackDeletionRepository deletion,
             Tenancy tenancy,
+            ApplicationEventPublisher<PackDeleted> events,
             Clock clock) {
+        this.events = events;
         this.packs = packs;
         this.summaries = summaries;
         this.deletion = deletion;
@@ -121,8 +125,8 @@ public class IntegrationPackService {
     /**
      * Deletes a pack for every client at once: it is invisible from now on, its name is free, its
      * open releases are cancelled and it leaves every account group. Its instances, attachments and
-     * rows are removed afterwards by {@link DeletedPackSweeper}, which the caller starts once this
-     * transaction has committed.
+     * rows are removed afterwards by {@link DeletedPackSweeper}, which starts once this transaction
+     * has committed (and at its next sweep after a crash).
      */
     @Transactional
     public void delete(Caller caller, UUID id) {
@@ -132,6 +136,7 @@ public class IntegrationPackService {
             throw IntegrationPacks.notFound(id);
         }
         deletion.cancelOpenReleases(id, now);
+        events.publishEvent(new PackDeleted(id));
     }
 
     private IntegrationPackResponse read(UUID partner, UUID id) {

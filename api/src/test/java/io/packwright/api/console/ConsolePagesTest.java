@@ -315,6 +315,33 @@ class ConsolePagesTest extends ConsoleTestBase {
         assertEquals(1, count("SELECT count(*) FROM releases WHERE integration_pack_id = '" + pack + "'"));
     }
 
+    @Test
+    void aPackIsDeletedAfterAConfirmationThatSaysWhatDeletionDoes() {
+        UUID pack = fixtures.pack(partner, "Pack to delete", "SINGLE");
+        ConsoleBrowser browser = browser();
+        browser.signIn(partner.toString());
+        HttpResponse<String> page = browser.get("/console/packs/" + pack);
+        assertTrue(page.body().contains("hx-post=\"/console/packs/" + pack + "/delete\""), page::body);
+        assertTrue(page.body().contains("every installed instance of it is uninstalled in every account"), page::body);
+
+        HttpResponse<String> others = browser.post("/console/packs/" + otherPack + "/delete", Map.of());
+        assertTrue(others.body().contains("role=\"alert\""), others::body);
+        assertEquals(
+                200,
+                api.get("/api/v1/integration-packs/" + otherPack, Tokens.account(otherPartner))
+                        .status());
+
+        HttpResponse<String> deleted = browser.post("/console/packs/" + pack + "/delete", Map.of());
+        assertEquals(204, deleted.statusCode(), deleted::body);
+        assertEquals(
+                "/console/packs", deleted.headers().firstValue("HX-Redirect").orElse(null));
+        assertEquals(
+                404,
+                api.get("/api/v1/integration-packs/" + pack, Tokens.account(partner))
+                        .status());
+        assertEquals(404, browser.get("/console/packs/" + pack).statusCode());
+    }
+
     /** The pack's members, from the API, in component id order. */
     private List<UUID> members(UUID pack) {
         ApiResponse publications =
